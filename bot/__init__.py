@@ -1,0 +1,1 @@
+"""Dabyl: an alerting bot for activist and human-rights support networks."""

@@ -1,0 +1,71 @@
+"""The composition root: build the Application from the settings; start nothing."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
+
+from bot.clock import Clock, SystemClock
+from bot.context import SERVICES_KEY, DabylContext
+from bot.services import Services
+from bot.settings import Settings
+from handlers import errors, fallback, gate, invites, members, menu, start, subscriptions
+from storage.database import Database
+
+logger = logging.getLogger(__name__)
+
+# Handler groups run in order. The gate (group -1) drops updates from groups and channels and
+# edited messages, and refuses commands above the sender's role before any feature sees them.
+# The fallback (group 1) only answers what no feature handler (group 0) took.
+GATE_GROUP, FEATURE_GROUP, FALLBACK_GROUP = -1, 0, 1
+FEATURES = (start, subscriptions, invites, members)
+
+DabylApplication = Application[Any, DabylContext, Any, Any, Any, Any]
+
+
+def build_application(settings: Settings, clock: Clock | None = None) -> DabylApplication:
+    """Wire the bot: Telegram client, services (opened in post_init), handlers, error handler."""
+    clock = clock or SystemClock()
+
+    async def post_init(application: DabylApplication) -> None:
+        db = await Database.open(settings.database_path)
+        version = await db.migrate()
+        services = Services.build(settings, clock, db)
+        application.bot_data[SERVICES_KEY] = services
+        demoted = await services.accounts.demote_unlisted_admins()
+        if demoted:
+            logger.warning("%d admin(s) no longer in ADMIN_IDS became subscribers", demoted)
+        await menu.set_default_menu(application.bot, settings.default_language)
+        logger.info("Dabyl is ready as @%s (schema version %d)", application.bot.username, version)
+
+    async def post_shutdown(application: DabylApplication) -> None:
+        services: Services | None = application.bot_data.pop(SERVICES_KEY, None)
+        if services is not None:
+            await services.db.close()
+
+    application = (
+        ApplicationBuilder()
+        .token(settings.bot_token.get_secret_value())
+        .base_url(settings.telegram_api_url)
+        .base_file_url(_file_url(settings.telegram_api_url))
+        .context_types(ContextTypes(context=DabylContext))
+        .defaults(Defaults(tzinfo=settings.timezone))
+        .rate_limiter(AIORateLimiter(max_retries=3))
+        .post_init(post_init)
+        .post_shutdown(post_shutdown)
+        .build()
+    )
+    application.add_handlers(gate.handlers(), group=GATE_GROUP)
+    for feature in FEATURES:
+        application.add_handlers(feature.handlers(), group=FEATURE_GROUP)
+    application.add_handlers(fallback.handlers(), group=FALLBACK_GROUP)
+    application.add_error_handler(errors.on_error)
+    return application
+
+
+def _file_url(api_url: str) -> str:
+    """``https://api.telegram.org/bot`` -> ``https://api.telegram.org/file/bot``."""
+    head, _, tail = api_url.rstrip("/").rpartition("/")
+    return f"{head}/file/{tail}"

@@ -1,0 +1,53 @@
+"""The command table: each command, the lowest role that may use it, and its help line.
+
+This table is the one place where access is decided (see :mod:`bot.access`); the help text and the
+Telegram command menu are rendered from it too, so they can never disagree with what is allowed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.i18n import N_
+from bot.roles import Role
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """A bot command."""
+
+    name: str
+    role: Role
+    description: str  # message id, translated when shown
+    usage: str = ""  # message id of the argument format, e.g. "member|coordinator"
+
+
+COMMANDS: tuple[Command, ...] = (
+    Command("start", Role.NONE, N_("Register, or redeem an invite")),
+    Command("help", Role.NONE, N_("What you can do here")),
+    Command("subscribe", Role.SUBSCRIBER, N_("Receive alerts")),
+    Command("unsubscribe", Role.SUBSCRIBER, N_("Stop receiving alerts")),
+    Command(
+        "invite",
+        Role.COORDINATOR,
+        N_("Invite a member (admins: a coordinator)"),
+        N_("member|coordinator"),
+    ),
+    Command(
+        "revoke", Role.COORDINATOR, N_("Take someone's role away"), N_("<user id or @username>")
+    ),
+    Command("members", Role.COORDINATOR, N_("List members and coordinators")),
+)
+
+BY_NAME: dict[str, Command] = {command.name: command for command in COMMANDS}
+
+
+def required_role(name: str) -> Role | None:
+    """The lowest role allowed to run ``/name``, or None for a command the bot does not have."""
+    command = BY_NAME.get(name.lower())
+    return command.role if command else None
+
+
+def commands_for(role: Role) -> list[Command]:
+    """The commands a person with ``role`` may use, in menu order."""
+    return [command for command in COMMANDS if command.role <= role]

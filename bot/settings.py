@@ -1,0 +1,121 @@
+"""Settings: one typed object, created once at start and passed in."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from pathlib import Path
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+_DURATION = re.compile(r"^\s*(\d+)\s*([smhdw])\s*$")
+_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+
+
+def parse_duration(text: str) -> timedelta:
+    """Parse a duration written like ``30m``, ``2h``, ``48h`` or ``7d``.
+
+    Args:
+        text: the duration; units s, m (minutes), h, d and w.
+
+    Returns:
+        The duration as a positive timedelta.
+
+    Raises:
+        ValueError: the text is not a positive duration in that form.
+    """
+    match = _DURATION.match(text)
+    if not match or int(match.group(1)) == 0:
+        raise ValueError("expected a duration like 30m, 2h, 48h or 7d")
+    return timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
+
+
+class Settings(BaseSettings):
+    """Every setting of the bot; see config.example.env for what each one means."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", frozen=True
+    )
+
+    bot_token: SecretStr
+    telegram_api_url: str = "https://api.telegram.org/bot"
+    database_path: Path = Path("data/dabyl.sqlite3")
+    admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
+    timezone: ZoneInfo = ZoneInfo("Asia/Almaty")
+    default_language: Literal["en"] = "en"
+    open_subscriptions: bool = True
+    broadcast_rate: float = Field(default=25, gt=0, le=30)
+    invite_ttl: timedelta = timedelta(hours=48)
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+
+    @field_validator("bot_token", mode="before")
+    @classmethod
+    def _token(cls, value: object) -> object:
+        # Checked for shape only; the value never appears in an error message.
+        if isinstance(value, str) and not re.fullmatch(
+            r"\d{1,20}:[A-Za-z0-9_-]{20,}", value.strip()
+        ):
+            raise ValueError("expected the token from @BotFather, like 123456789:AAH...")
+        return value.strip() if isinstance(value, str) else value
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [p.strip() for p in value.split(",") if p.strip()]
+            if not all(re.fullmatch(r"-?\d+", p) for p in parts):
+                raise ValueError("expected comma-separated numeric Telegram user ids")
+            return frozenset(int(p) for p in parts)
+        if isinstance(value, int):
+            return frozenset({value})
+        return value
+
+    @field_validator("timezone", mode="before")
+    @classmethod
+    def _zone(cls, value: object) -> object:
+        if isinstance(value, str):
+            try:
+                return ZoneInfo(value)
+            except (ZoneInfoNotFoundError, ValueError):
+                raise ValueError("expected an IANA time zone name like Asia/Almaty") from None
+        return value
+
+    @field_validator("invite_ttl", mode="before")
+    @classmethod
+    def _duration(cls, value: object) -> object:
+        return parse_duration(value) if isinstance(value, str) else value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+    @field_validator("telegram_api_url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        if not re.match(r"^https?://\S+$", value):
+            raise ValueError("expected an http(s) URL like https://api.telegram.org/bot")
+        return value
+
+
+def describe_errors(error: ValidationError) -> list[str]:
+    """Turn a settings validation error into one line per bad variable.
+
+    Args:
+        error: what pydantic raised while reading the settings.
+
+    Returns:
+        Lines like ``INVITE_TTL: expected a duration like 30m, 2h, 48h or 7d``;
+        they never contain the rejected value, which might be a secret.
+    """
+    lines = []
+    for item in error.errors():
+        name = str(item["loc"][0]).upper() if item["loc"] else "settings"
+        message = item["msg"].removeprefix("Value error, ")
+        if item["type"] == "missing":
+            message = "is required"
+        lines.append(f"{name}: {message}")
+    return lines

@@ -1,0 +1,139 @@
+"""People who use the bot: their role, language and subscription."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+import aiosqlite
+
+from bot.roles import Role
+from storage.database import Database, from_db_time, to_db_time
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    """A Telegram user known to the bot."""
+
+    telegram_id: int
+    username: str | None
+    first_name: str
+    role: Role
+    language: str
+    subscribed: bool
+    pseudonym: str
+    created_at: datetime
+    last_seen_at: datetime
+
+    @property
+    def display(self) -> str:
+        """How coordinators see this person in lists: first name and @username."""
+        return f"{self.first_name} (@{self.username})" if self.username else self.first_name
+
+
+def _user(row: aiosqlite.Row) -> User:
+    return User(
+        telegram_id=row["telegram_id"],
+        username=row["username"],
+        first_name=row["first_name"],
+        role=Role[row["role"].upper()],
+        language=row["language"],
+        subscribed=bool(row["subscribed"]),
+        pseudonym=row["pseudonym"],
+        created_at=from_db_time(row["created_at"]),
+        last_seen_at=from_db_time(row["last_seen_at"]),
+    )
+
+
+def new_pseudonym() -> str:
+    """A random audit-log name such as ``p-3f9a2c1b7e``; it reveals nothing about the person."""
+    return f"p-{secrets.token_hex(5)}"
+
+
+class UserRepository:
+    """Reads and writes the ``users`` table."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def get(self, telegram_id: int) -> User | None:
+        row = await self._db.fetch_one("SELECT * FROM users WHERE telegram_id = ?", (telegram_id,))
+        return _user(row) if row else None
+
+    async def get_by_username(self, username: str) -> User | None:
+        row = await self._db.fetch_one(
+            "SELECT * FROM users WHERE lower(username) = lower(?)", (username.lstrip("@"),)
+        )
+        return _user(row) if row else None
+
+    async def create(
+        self,
+        telegram_id: int,
+        *,
+        username: str | None,
+        first_name: str,
+        role: Role,
+        language: str,
+        now: datetime,
+    ) -> User:
+        """Register a new person (subscribed to alerts) and return them."""
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO users (telegram_id, username, first_name, role, language, subscribed,"
+                " pseudonym, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?)",
+                (
+                    telegram_id,
+                    username,
+                    first_name,
+                    role.label,
+                    language,
+                    new_pseudonym(),
+                    to_db_time(now),
+                    to_db_time(now),
+                ),
+            )
+        user = await self.get(telegram_id)
+        assert user is not None
+        return user
+
+    async def touch(
+        self, telegram_id: int, *, username: str | None, first_name: str, now: datetime
+    ) -> None:
+        """Record that the person was seen, keeping their username and first name current."""
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "UPDATE users SET username = ?, first_name = ?, last_seen_at = ?"
+                " WHERE telegram_id = ?",
+                (username, first_name, to_db_time(now), telegram_id),
+            )
+
+    async def set_role(self, telegram_id: int, role: Role) -> None:
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "UPDATE users SET role = ? WHERE telegram_id = ?", (role.label, telegram_id)
+            )
+
+    async def set_subscribed(self, telegram_id: int, subscribed: bool) -> None:
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "UPDATE users SET subscribed = ? WHERE telegram_id = ?",
+                (int(subscribed), telegram_id),
+            )
+
+    async def with_role_at_least(self, role: Role) -> list[User]:
+        """Everyone whose role is ``role`` or higher, highest role first, then by name."""
+        labels = [r.label for r in Role if r >= role]
+        marks = ", ".join("?" for _ in labels)
+        rows = await self._db.fetch_all(
+            f"SELECT * FROM users WHERE role IN ({marks})",
+            tuple(labels),
+        )
+        users = [_user(row) for row in rows]
+        return sorted(users, key=lambda u: (-u.role, u.first_name.casefold(), u.telegram_id))
+
+    async def admins_not_in(self, admin_ids: frozenset[int]) -> list[User]:
+        """Stored admins whose id is no longer in ``ADMIN_IDS``."""
+        return [
+            u for u in await self.with_role_at_least(Role.ADMIN) if u.telegram_id not in admin_ids
+        ]

@@ -1,0 +1,61 @@
+"""Schema migrations: built from zero, versioned, idempotent, one transaction each."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from storage.database import Database, migration_files
+
+
+async def test_schema_builds_from_zero_and_records_its_version(tmp_path: Path) -> None:
+    db = await Database.open(tmp_path / "new" / "dabyl.sqlite3")
+    try:
+        assert await db.schema_version() == 0
+        version = await db.migrate()
+        assert version == len(migration_files())
+        assert await db.schema_version() == version
+        tables = {
+            row["name"]
+            for row in await db.fetch_all("SELECT name FROM sqlite_master WHERE type = 'table'")
+        }
+        assert {"users", "invites", "audit_log"} <= tables
+        assert (await db.fetch_one("PRAGMA journal_mode"))[0] == "wal"
+        assert (await db.fetch_one("PRAGMA foreign_keys"))[0] == 1
+        assert (await db.fetch_one("PRAGMA synchronous"))[0] == 2  # FULL
+    finally:
+        await db.close()
+
+
+async def test_migrating_again_changes_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "dabyl.sqlite3"
+    db = await Database.open(path)
+    first = await db.migrate()
+    await db.close()
+    db = await Database.open(path)
+    try:
+        assert await db.migrate() == first
+    finally:
+        await db.close()
+
+
+async def test_a_failing_migration_rolls_back_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    good = migration_files()
+    broken = (len(good) + 1, "9999_broken.sql", "CREATE TABLE half (id INTEGER);\nNOT SQL;\n")
+    monkeypatch.setattr("storage.database.migration_files", lambda: [*good, broken])
+    db = await Database.open(tmp_path / "dabyl.sqlite3")
+    try:
+        with pytest.raises(Exception, match="syntax error"):
+            await db.migrate()
+        assert await db.schema_version() == len(good)
+        assert await db.fetch_one("SELECT name FROM sqlite_master WHERE name = 'half'") is None
+    finally:
+        await db.close()
+
+
+def test_migrations_are_numbered_without_gaps() -> None:
+    versions = [version for version, _, _ in migration_files()]
+    assert versions == list(range(1, len(versions) + 1))
