@@ -78,7 +78,8 @@ def test_invalid_values_name_the_variable(field: str, value: str, line: str) -> 
     lines = describe_errors(caught.value)
     assert len(lines) == 1
     assert lines[0].startswith(line)
-    assert value not in lines[0] or not value
+    if field == "bot_token" and value:
+        assert value not in lines[0]  # a mistyped token is still a secret
 
 
 def test_start_up_with_bad_settings_prints_one_line_per_variable(tmp_path: Path) -> None:
