@@ -1,0 +1,96 @@
+"""Send-rate accounting, Telegram-style flood limits and injected failures."""
+
+from __future__ import annotations
+
+from collections import Counter, deque
+from dataclasses import dataclass, field
+from typing import Any
+
+from .state import ApiError
+
+__all__ = ["Failure", "RateLimiter", "ServerStats", "is_send_method", "max_in_window"]
+
+_EXTRA_SEND_METHODS = frozenset(
+    {"copyMessage", "copyMessages", "forwardMessage", "forwardMessages"}
+)
+
+
+def is_send_method(method: str) -> bool:
+    """Methods that post a message and therefore count against Telegram's send limits."""
+    if method.startswith("send"):
+        return method != "sendChatAction"
+    return method in _EXTRA_SEND_METHODS
+
+
+def max_in_window(times: list[float], window: float = 1.0) -> int:
+    """Largest number of ``times`` inside any sliding ``window``-second interval."""
+    ordered = sorted(times)
+    best = start = 0
+    for end, moment in enumerate(ordered):
+        while moment - ordered[start] >= window:
+            start += 1
+        best = max(best, end - start + 1)
+    return best
+
+
+@dataclass
+class ServerStats:
+    """Counters for assertions and benchmarks (times are event-loop monotonic seconds)."""
+
+    requests: int = 0
+    sends: int = 0
+    rate_limited: int = 0
+    status_counts: Counter[int] = field(default_factory=Counter)
+    send_times: list[float] = field(default_factory=list)
+    rejected_send_times: list[float] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Failure:
+    """One injected error answer."""
+
+    status: int
+    description: str
+    parameters: dict[str, Any] | None
+
+
+class RateLimiter:
+    """Sliding one-second windows, globally and per chat; ``None`` limits are off."""
+
+    def __init__(self) -> None:
+        self.per_second: float | None = None
+        self.per_chat_per_second: float | None = None
+        self.retry_after = 1
+        self._recent: deque[float] = deque()
+        self._by_chat: dict[str, deque[float]] = {}
+
+    def configure(
+        self, per_second: float | None, per_chat_per_second: float | None, retry_after: int
+    ) -> None:
+        """Set the limits (``None`` disables one) and the advertised ``retry_after``."""
+        self.per_second = per_second
+        self.per_chat_per_second = per_chat_per_second
+        self.retry_after = max(1, int(retry_after))
+
+    def admit(self, chat_key: str, now: float, stats: ServerStats) -> None:
+        """Count one send at ``now`` or raise the 429 Telegram would answer."""
+        per_chat = self._by_chat.setdefault(chat_key, deque())
+        for window in (self._recent, per_chat):
+            while window and now - window[0] >= 1.0:
+                window.popleft()
+        over_global = self.per_second is not None and len(self._recent) >= self.per_second
+        over_chat = (
+            self.per_chat_per_second is not None and len(per_chat) >= self.per_chat_per_second
+        )
+        if over_global or over_chat:
+            stats.rate_limited += 1
+            stats.rejected_send_times.append(now)
+            raise ApiError(
+                429,
+                f"Too Many Requests: retry after {self.retry_after}",
+                {"retry_after": self.retry_after},
+            )
+        self._recent.append(now)
+        per_chat.append(now)
+        stats.sends += 1
+        stats.send_times.append(now)
