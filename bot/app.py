@@ -18,8 +18,9 @@ logger = logging.getLogger(__name__)
 
 # Handler groups run in order. The gate (group -1) drops updates from groups and channels and
 # edited messages, and refuses commands above the sender's role before any feature sees them.
-# The fallback (group 1) only answers what no feature handler (group 0) took.
-GATE_GROUP, FEATURE_GROUP, FALLBACK_GROUP = -1, 0, 1
+# Within group 0 the first matching handler wins, so the fallback, added last, only answers
+# what no feature handler took.
+GATE_GROUP, FEATURE_GROUP = -1, 0
 FEATURES = (start, subscriptions, invites, members)
 
 DabylApplication = Application[Any, DabylContext, Any, Any, Any, Any]
@@ -60,7 +61,7 @@ def build_application(settings: Settings, clock: Clock | None = None) -> DabylAp
     application.add_handlers(gate.handlers(), group=GATE_GROUP)
     for feature in FEATURES:
         application.add_handlers(feature.handlers(), group=FEATURE_GROUP)
-    application.add_handlers(fallback.handlers(), group=FALLBACK_GROUP)
+    application.add_handlers(fallback.handlers(), group=FEATURE_GROUP)
     application.add_error_handler(errors.on_error)
     return application
 

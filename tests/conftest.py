@@ -10,12 +10,15 @@ from typing import Any
 import pytest
 
 from bot.accounts import Sender
+from bot.app import DabylApplication
 from bot.clock import FrozenClock
 from bot.roles import Role
 from bot.services import Services
 from bot.settings import Settings
 from storage.database import Database
 from storage.users import User
+from tests.fakebotapi import FakeBotAPI
+from tests.harness import running_bot
 
 TOKEN = "123456789:AAHfiqksKZ8WmR2zSjiQ7_v4TMAKdiHm9T0"
 ADMIN_ID = 5001  # "Aigerim Nurlanovna", admin from ADMIN_IDS in every scenario
@@ -58,3 +61,25 @@ async def person(services: Services, telegram_id: int, name: str, role: Role) ->
     """Register someone directly with ``role`` (for service tests that skip the invite flow)."""
     user = await services.accounts.create(sender(telegram_id, name, name.split()[0].lower()), role)
     return user
+
+
+@pytest.fixture
+async def telegram() -> AsyncIterator[FakeBotAPI]:
+    """The fake Bot API; the test fails if the bot sent anything the schema does not allow."""
+    server = FakeBotAPI(bot_username="dabyl_test_bot")
+    await server.start()
+    yield server
+    await server.stop()
+    assert server.schema_errors == []
+
+
+@pytest.fixture
+def bot_settings(tmp_path: Path, telegram: FakeBotAPI) -> Settings:
+    return make_settings(tmp_path, telegram_api_url=telegram.base_url)
+
+
+@pytest.fixture
+async def bot(bot_settings: Settings, clock: FrozenClock) -> AsyncIterator[DabylApplication]:
+    """The real application, long-polling the fake Bot API."""
+    async with running_bot(bot_settings, clock) as application:
+        yield application

@@ -129,7 +129,8 @@ class FakeChat:
         self, content: dict[str, Any], sender: dict[str, Any] | None, kind: str = "message"
     ) -> SentMessage:
         message = self._state.add_message(self.record, content, sender=sender)
-        await self._state.add_update(kind, copy.deepcopy(message.raw))
+        update = await self._state.add_update(kind, copy.deepcopy(message.raw))
+        message.update_id = update["update_id"]
         return message
 
     async def _edit(self, message: SentMessage, text: str, kind: str) -> SentMessage:

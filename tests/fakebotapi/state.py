@@ -103,6 +103,7 @@ class SentMessage:
         self.history: list[str | None] = []
         self.deleted = False
         self.edits_seen = 0  # edits already awaited by ``expect_edit``
+        self.update_id: int | None = None  # for a person's message: the update that carried it
 
     @property
     def message_id(self) -> int:
