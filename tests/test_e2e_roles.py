@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from bot.app import DabylApplication
 from bot.clock import FrozenClock
+from bot.commands import COMMANDS, Command
 from bot.roles import Role
 from bot.services import Services
 from bot.settings import Settings
@@ -108,6 +111,51 @@ async def test_subscriber_cannot_use_privileged_commands(
     audit = await services_of(bot).audit.recent()
     assert {e.action for e in audit} >= {"denied:/invite", "denied:/members", "denied:/revoke"}
     assert await services_of(bot).users.with_role_at_least(Role.MEMBER) == []
+
+
+PRIVILEGED = [
+    (command, role)
+    for command in COMMANDS
+    if command.role > Role.SUBSCRIBER
+    for role in Role
+    if Role.SUBSCRIBER <= role < command.role
+]
+
+
+@pytest.mark.parametrize(
+    ("command", "role"), PRIVILEGED, ids=[f"{c.name}-{r.label}" for c, r in PRIVILEGED]
+)
+async def test_every_privileged_command_refuses_every_lower_role(
+    telegram: FakeBotAPI, bot: DabylApplication, command: Command, role: Role
+) -> None:
+    services = services_of(bot)
+    timur = telegram.user(6010, "Timur", username="timur_a")
+    await timur.send("/start")
+    await timur.expect_reply()
+    await services.users.set_role(6010, role)
+    await timur.send(f"/{command.name} member")
+    assert (await timur.expect_reply()).text == (
+        f"Sorry, /{command.name} is not available to you. See /help."
+    )
+    latest = (await services.audit.recent(1))[0]
+    user = await services.users.get(6010)
+    assert (latest.actor, latest.action) == (user.pseudonym, f"denied:/{command.name}")
+    assert user.role == role
+    assert await services.db.fetch_all("SELECT id FROM invites") == []
+
+
+async def test_coordinator_cannot_invite_a_coordinator(
+    telegram: FakeBotAPI, bot: DabylApplication
+) -> None:
+    services = services_of(bot)
+    daniyar = telegram.user(6001, "Daniyar", username="daniyar_s")
+    await daniyar.send("/start")
+    await daniyar.expect_reply()
+    await services.users.set_role(6001, Role.COORDINATOR)
+    await daniyar.send("/invite coordinator")
+    assert (await daniyar.expect_reply()).text == "Sorry, you cannot invite a coordinator."
+    assert (await services.audit.recent(1))[0].action == "denied:/invite"
+    assert await services.db.fetch_all("SELECT id FROM invites") == []
 
 
 async def test_revoke_is_audited_and_ranked(telegram: FakeBotAPI, bot: DabylApplication) -> None:
