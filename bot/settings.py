@@ -50,6 +50,9 @@ class Settings(BaseSettings):
     broadcast_rate: float = Field(default=25, gt=0, le=30)
     invite_ttl: timedelta = timedelta(hours=48)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+    verification: Literal["coordinator", "second-person", "off"] = "coordinator"
+    verify_escalate_after: timedelta = timedelta(minutes=10)
+    alert_chat_ids: Annotated[frozenset[int], NoDecode] = frozenset()
 
     @field_validator("bot_token", mode="before")
     @classmethod
@@ -61,13 +64,13 @@ class Settings(BaseSettings):
             raise ValueError("expected the token from @BotFather, like 123456789:AAH...")
         return value.strip() if isinstance(value, str) else value
 
-    @field_validator("admin_ids", mode="before")
+    @field_validator("admin_ids", "alert_chat_ids", mode="before")
     @classmethod
     def _split_ids(cls, value: object) -> object:
         if isinstance(value, str):
             parts = [p.strip() for p in value.split(",") if p.strip()]
             if not all(re.fullmatch(r"-?\d+", p) for p in parts):
-                raise ValueError("expected comma-separated numeric Telegram user ids")
+                raise ValueError("expected comma-separated numeric Telegram ids")
             return frozenset(int(p) for p in parts)
         if isinstance(value, int):
             return frozenset({value})
@@ -83,10 +86,15 @@ class Settings(BaseSettings):
                 raise ValueError("expected an IANA time zone name like Asia/Almaty") from None
         return value
 
-    @field_validator("invite_ttl", mode="before")
+    @field_validator("invite_ttl", "verify_escalate_after", mode="before")
     @classmethod
     def _duration(cls, value: object) -> object:
         return parse_duration(value) if isinstance(value, str) else value
+
+    @field_validator("verification", mode="before")
+    @classmethod
+    def _lower(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
 
     @field_validator("log_level", mode="before")
     @classmethod

@@ -62,7 +62,7 @@ def test_admin_ids_are_comma_separated() -> None:
 @pytest.mark.parametrize(
     ("field", "value", "line"),
     [
-        ("admin_ids", "11,abc", "ADMIN_IDS: expected comma-separated numeric Telegram user ids"),
+        ("admin_ids", "11,abc", "ADMIN_IDS: expected comma-separated numeric Telegram ids"),
         ("timezone", "Asia/Nowhere", "TIMEZONE: expected an IANA time zone name"),
         ("invite_ttl", "two days", "INVITE_TTL: expected a duration like 30m"),
         ("broadcast_rate", "100", "BROADCAST_RATE: Input should be less than or equal to 30"),
