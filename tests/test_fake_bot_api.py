@@ -23,7 +23,7 @@ from telegram import (
     ReplyKeyboardMarkup,
     Update,
 )
-from telegram.error import BadRequest, Conflict, Forbidden, NetworkError, RetryAfter
+from telegram.error import BadRequest, Conflict, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -281,6 +281,26 @@ async def test_fail_next_once(server: FakeBotAPI, bot: Bot) -> None:
     with pytest.raises(RetryAfter):
         await bot.get_me()
     assert server.stats.status_counts == {500: 1, 400: 1, 429: 1}
+
+
+async def test_fail_next_hang_simulates_timeouts_before_and_after_delivery(
+    server: FakeBotAPI, bot: Bot
+) -> None:
+    alice = server.user(ALICE, "Aigerim")
+    server.fail_next("sendMessage", 504, hang=0.5)  # lost on the way in
+    server.fail_next("sendMessage", hang=0.5, deliver=True)  # carried out, answer lost
+    for text in ("never arrives", "arrives, unconfirmed"):
+        with pytest.raises(TimedOut):
+            await bot.send_message(ALICE, text, read_timeout=0.1)
+    assert [m.text for m in alice.messages] == ["arrives, unconfirmed"]
+    assert server.stats.hung_deliveries == 1
+    # A client patient enough gets the late answer: the error, or the message.
+    server.fail_next("sendMessage", 504, hang=0.2)
+    server.fail_next("sendMessage", hang=0.2, deliver=True)
+    with pytest.raises(NetworkError, match="Gateway"):
+        await bot.send_message(ALICE, "lost", read_timeout=2)
+    assert (await bot.send_message(ALICE, "late", read_timeout=2)).text == "late"
+    assert [m.text for m in alice.messages][-1] == "late"
 
 
 async def test_latency(server: FakeBotAPI, bot: Bot) -> None:

@@ -40,6 +40,7 @@ class ServerStats:
     requests: int = 0
     sends: int = 0
     rate_limited: int = 0
+    hung_deliveries: int = 0  # calls carried out whose answer was held back (``deliver=True``)
     status_counts: Counter[int] = field(default_factory=Counter)
     send_times: list[float] = field(default_factory=list)
     rejected_send_times: list[float] = field(default_factory=list)
@@ -47,11 +48,13 @@ class ServerStats:
 
 @dataclass(frozen=True)
 class Failure:
-    """One injected error answer."""
+    """One injected error answer, or (``hang`` > 0) a response held back that long."""
 
     status: int
     description: str
     parameters: dict[str, Any] | None
+    hang: float = 0.0
+    deliver: bool = False  # with ``hang``: carry the call out, then hold back its answer
 
 
 class RateLimiter:

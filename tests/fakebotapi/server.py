@@ -38,6 +38,7 @@ _DEFAULT_DESCRIPTIONS = {
     500: "Internal Server Error",
     502: "Bad Gateway",
     503: "Service Unavailable",
+    504: "Gateway Timeout",
 }
 _FORBIDDEN_PREFIXES = ("send", "edit", "copy", "forward")
 
@@ -205,11 +206,19 @@ class FakeBotAPI:
         *,
         retry_after: int | None = None,
         parameters: dict[str, Any] | None = None,
+        hang: float = 0.0,
+        deliver: bool = False,
     ) -> None:
         """Make the next ``times`` calls of ``method`` fail with ``status``.
 
         ``retry_after`` (default 1 for 429) and ``parameters`` (e.g.
         ``{"migrate_to_chat_id": -100123}``) go into the ``parameters`` of the answer.
+
+        ``hang`` simulates a timeout: the answer is held back that many seconds (make it longer
+        than the client's read timeout). With ``deliver=False`` the call is not carried out and
+        the late answer is the ``status`` error (the request was lost before delivery); with
+        ``deliver=True`` it is carried out at once, e.g. the message is recorded, and the late
+        answer is the normal one (lost after delivery: a retry makes a duplicate).
         """
         extra = dict(parameters or {})
         if status == 429 or retry_after is not None:
@@ -219,7 +228,9 @@ class FakeBotAPI:
             if status == 429:
                 description = f"Too Many Requests: retry after {extra['retry_after']}"
         queue = self._failures.setdefault(self._canonical(method) or method, deque())
-        queue.extend(Failure(status, description, extra or None) for _ in range(times))
+        queue.extend(
+            Failure(status, description, extra or None, hang, deliver) for _ in range(times)
+        )
 
     # -- inspection ----------------------------------------------------------------------
     @property
@@ -311,9 +322,17 @@ class FakeBotAPI:
                 self.schema_errors.append(f"unknown method '{name}'")
                 raise ApiError(400, f"Bad Request: unknown method '{name}'")
             self._validate(method, raw, params)
+            failure = self._next_failure(method)
+            if failure is not None and not (failure.hang and failure.deliver):
+                if failure.hang:
+                    await asyncio.sleep(failure.hang)
+                raise ApiError(failure.status, failure.description, failure.parameters)
             self._before_call(method, params)
             returns = self.schema.returns(method) if self.schema else []
             result = await self.handlers.call(method, _attach(params, attachments), returns)
+            if failure is not None:
+                self.stats.hung_deliveries += 1
+                await asyncio.sleep(failure.hang)
         except ApiError as error:
             self.stats.status_counts[error.code] += 1
             self.state.error_log.append(f"{method or name}: {error.code} {error.description}")
@@ -364,12 +383,13 @@ class FakeBotAPI:
             self.schema_errors.extend(f"{method}: {problem}" for problem in problems)
             raise ApiError(400, "Bad Request: " + "; ".join(problems))
 
-    def _before_call(self, method: str, params: dict[str, Any]) -> None:
-        """Injected failures, blocked users and rate limits, in that order."""
+    def _next_failure(self, method: str) -> Failure | None:
+        """The injected failure for this call of ``method``, if any is queued."""
         queue = self._failures.get(method)
-        if queue:
-            failure = queue.popleft()
-            raise ApiError(failure.status, failure.description, failure.parameters)
+        return queue.popleft() if queue else None
+
+    def _before_call(self, method: str, params: dict[str, Any]) -> None:
+        """Blocked users, then rate limits (injected failures come before both)."""
         chat_id = params.get("chat_id")
         if chat_id is not None and method.startswith(_FORBIDDEN_PREFIXES):
             record = self.state.chats.get(chat_id) if isinstance(chat_id, int) else None
