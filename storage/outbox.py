@@ -1,0 +1,507 @@
+"""The alert outbox: alerts, one delivery per recipient, and groups that moved to a new chat id.
+
+An alert and its deliveries are written in one transaction, so an alert is either queued for
+everyone or for no one. The broadcaster (bot/broadcaster.py) reads due deliveries from here and
+records each outcome; a delivery is marked ``sent`` only after Telegram answered OK.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import aiosqlite
+
+from storage.database import Database, from_db_time, to_db_time
+
+# Deliveries withdrawn before they went out (a retracted report) are stored as 'failed' with
+# this error: the schema has no state of their own. DeliverySummary counts them apart.
+CANCELLED = "cancelled"
+
+
+class DeliveryState(enum.StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    BLOCKED = "blocked"  # the person blocked the bot or deleted their account (403)
+    FAILED = "failed"  # gave up: chat not found, too many transient errors, or cancelled
+
+
+class Part(enum.StrEnum):
+    """What a delivery sends, in this order; ``Delivery.parts_sent`` counts the parts done."""
+
+    TEXT = "text"
+    LOCATION = "location"
+    MEDIA = "media"
+
+
+@dataclass(frozen=True, slots=True)
+class NewAlert:
+    """An alert to enqueue; see :meth:`OutboxRepository.enqueue_in`."""
+
+    kind: str  # 'report' | 'broadcast' | 'correction' | 'followup'
+    text: str  # HTML, already escaped by the caller; sent with parse_mode=HTML
+    priority: int  # 0: detention alerts, go first; 1: other alerts; 2: reminders, digests
+    report_id: int | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    media_kind: str | None = None  # 'photo' | 'voice' | 'video'
+    media_file_id: str | None = None  # Telegram file_id, re-sent by id
+    paid: bool = False  # may go with allow_paid_broadcast (if PAID_BROADCAST is on)
+    summary_chat_id: int | None = None  # who gets "delivered N of M" when it is done
+
+
+@dataclass(frozen=True, slots=True)
+class Alert:
+    """A stored alert."""
+
+    id: int
+    kind: str
+    report_id: int | None
+    priority: int
+    text: str
+    latitude: float | None
+    longitude: float | None
+    media_kind: str | None
+    media_file_id: str | None
+    paid: bool
+    summary_chat_id: int | None
+    created_at: datetime
+    completed_at: datetime | None
+
+    @property
+    def parts(self) -> tuple[Part, ...]:
+        """The messages each recipient gets: the text, then the location, then the media."""
+        parts = [Part.TEXT]
+        if self.latitude is not None and self.longitude is not None:
+            parts.append(Part.LOCATION)
+        if self.media_kind and self.media_file_id:
+            parts.append(Part.MEDIA)
+        return tuple(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """One alert to one chat."""
+
+    id: int
+    alert_id: int
+    chat_id: int
+    priority: int
+    state: DeliveryState
+    parts_sent: int
+    attempts: int
+    next_attempt_at: datetime
+    sent_at: datetime | None
+    error: str
+
+
+@dataclass(frozen=True, slots=True)
+class DeliverySummary:
+    """How far an alert got; ``failed`` does not include ``cancelled`` deliveries."""
+
+    alert_id: int
+    total: int
+    sent: int
+    blocked: int
+    failed: int
+    pending: int
+    cancelled: int = 0
+
+    @property
+    def unreachable(self) -> int:
+        """Recipients the alert will never reach: blocked the bot, or gave up on."""
+        return self.blocked + self.failed
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What one send did to a delivery; see :meth:`OutboxRepository.record`.
+
+    ``state`` PENDING keeps the delivery going (more parts, or a retry at ``retry_at``); the
+    other states are final. Fields left ``None`` keep their stored value.
+    """
+
+    delivery_id: int
+    state: DeliveryState
+    parts_sent: int | None = None
+    attempts: int | None = None
+    retry_at: datetime | None = None
+    error: str | None = None
+
+
+def _time(value: str | None) -> datetime | None:
+    return from_db_time(value) if value else None
+
+
+def _alert(row: aiosqlite.Row) -> Alert:
+    return Alert(
+        id=row["id"],
+        kind=row["kind"],
+        report_id=row["report_id"],
+        priority=row["priority"],
+        text=row["text"],
+        latitude=row["latitude"],
+        longitude=row["longitude"],
+        media_kind=row["media_kind"],
+        media_file_id=row["media_file_id"],
+        paid=bool(row["paid"]),
+        summary_chat_id=row["summary_chat_id"],
+        created_at=from_db_time(row["created_at"]),
+        completed_at=_time(row["completed_at"]),
+    )
+
+
+def _delivery(row: aiosqlite.Row) -> Delivery:
+    return Delivery(
+        id=row["id"],
+        alert_id=row["alert_id"],
+        chat_id=row["chat_id"],
+        priority=row["priority"],
+        state=DeliveryState(row["state"]),
+        parts_sent=row["parts_sent"],
+        attempts=row["attempts"],
+        next_attempt_at=from_db_time(row["next_attempt_at"]),
+        sent_at=_time(row["sent_at"]),
+        error=row["error"],
+    )
+
+
+# Completes an alert, once: only while it is not completed and has no pending delivery left.
+_CLAIM_WHEN = (
+    " AND completed_at IS NULL AND NOT EXISTS"
+    " (SELECT 1 FROM deliveries WHERE alert_id = alerts.id AND state = 'pending')"
+)
+_CLAIM_ALERT = "UPDATE alerts SET completed_at = ? WHERE id = ?" + _CLAIM_WHEN
+_CLAIM_ALERT_OF_DELIVERY = (
+    "UPDATE alerts SET completed_at = ?"
+    " WHERE id = (SELECT alert_id FROM deliveries WHERE id = ?)" + _CLAIM_WHEN
+)
+
+
+class OutboxRepository:
+    """Reads and writes ``alerts``, ``deliveries`` and ``chat_migrations``."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    # -- enqueueing ----------------------------------------------------------------------
+    async def enqueue_in(
+        self,
+        conn: aiosqlite.Connection,
+        alert: NewAlert,
+        chat_ids: Sequence[int],
+        now: datetime,
+    ) -> int:
+        """Store ``alert`` and a delivery to each chat, inside the caller's transaction.
+
+        Chats known to have moved (a group that became a supergroup) get the alert at their
+        new id. Call the broadcaster's ``wake()`` after the transaction commits.
+
+        Args:
+            conn: the connection of the caller's ``db.transaction()``.
+            alert: what to send.
+            chat_ids: the recipients; duplicates are dropped, the first occurrence's order kept.
+            now: the enqueue time; the deliveries are due from then.
+
+        Returns:
+            The new alert's id.
+        """
+        moved = {
+            row["old_chat_id"]: row["new_chat_id"]
+            for row in await (await conn.execute("SELECT * FROM chat_migrations")).fetchall()
+        }
+        targets = list(dict.fromkeys(_follow(chat_id, moved) for chat_id in chat_ids))
+        cursor = await conn.execute(
+            "INSERT INTO alerts (kind, report_id, priority, text, latitude, longitude,"
+            " media_kind, media_file_id, paid, summary_chat_id, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                alert.kind,
+                alert.report_id,
+                alert.priority,
+                alert.text,
+                alert.latitude,
+                alert.longitude,
+                alert.media_kind,
+                alert.media_file_id,
+                int(alert.paid),
+                alert.summary_chat_id,
+                to_db_time(now),
+            ),
+        )
+        alert_id = cursor.lastrowid
+        assert alert_id is not None
+        await conn.executemany(
+            "INSERT INTO deliveries (alert_id, chat_id, priority, next_attempt_at)"
+            " VALUES (?, ?, ?, ?)",
+            [(alert_id, chat_id, alert.priority, to_db_time(now)) for chat_id in targets],
+        )
+        return alert_id
+
+    async def enqueue(self, alert: NewAlert, chat_ids: Sequence[int], now: datetime) -> int:
+        """Like :meth:`enqueue_in`, in a transaction of its own."""
+        async with self._db.transaction() as conn:
+            return await self.enqueue_in(conn, alert, chat_ids, now)
+
+    async def cancel_pending_in(
+        self, conn: aiosqlite.Connection, alert_id: int, now: datetime
+    ) -> int:
+        """Withdraw the deliveries of ``alert_id`` not sent yet, inside the caller's transaction.
+
+        A delivery being sent at this very moment may still arrive; it stays 'cancelled'.
+        Call the broadcaster's ``wake()`` afterwards: it reports the alert as done.
+        ``now`` is not stored (the schema has no column for it).
+
+        Returns:
+            How many deliveries were withdrawn.
+        """
+        cursor = await conn.execute(
+            "UPDATE deliveries SET state = 'failed', error = ?"
+            " WHERE alert_id = ? AND state = 'pending'",
+            (CANCELLED, alert_id),
+        )
+        return cursor.rowcount
+
+    # -- reading -------------------------------------------------------------------------
+    async def get(self, alert_id: int) -> Alert | None:
+        row = await self._db.fetch_one("SELECT * FROM alerts WHERE id = ?", (alert_id,))
+        return _alert(row) if row else None
+
+    async def get_many(self, alert_ids: Collection[int]) -> dict[int, Alert]:
+        """The alerts with these ids, by id (missing ids are left out)."""
+        if not alert_ids:
+            return {}
+        marks = ", ".join("?" for _ in alert_ids)
+        rows = await self._db.fetch_all(
+            f"SELECT * FROM alerts WHERE id IN ({marks})", tuple(alert_ids)
+        )
+        return {row["id"]: _alert(row) for row in rows}
+
+    async def deliveries(self, alert_id: int) -> list[Delivery]:
+        """Every delivery of ``alert_id``, in enqueue order."""
+        rows = await self._db.fetch_all(
+            "SELECT * FROM deliveries WHERE alert_id = ? ORDER BY id", (alert_id,)
+        )
+        return [_delivery(row) for row in rows]
+
+    async def recipients(self, alert_id: int) -> list[int]:
+        """Chat ids the alert was delivered to (state 'sent'), in enqueue order."""
+        rows = await self._db.fetch_all(
+            "SELECT chat_id FROM deliveries WHERE alert_id = ? AND state = 'sent' ORDER BY id",
+            (alert_id,),
+        )
+        return [row["chat_id"] for row in rows]
+
+    async def audience(self, alert_id: int) -> list[int]:
+        """Chat ids the alert reached or is still on its way to ('sent' or 'pending')."""
+        rows = await self._db.fetch_all(
+            "SELECT chat_id FROM deliveries WHERE alert_id = ? AND state IN ('sent', 'pending')"
+            " ORDER BY id",
+            (alert_id,),
+        )
+        return [row["chat_id"] for row in rows]
+
+    async def summary(self, alert_id: int) -> DeliverySummary:
+        """Count the deliveries of ``alert_id`` by outcome."""
+        rows = await self._db.fetch_all(
+            "SELECT state, error = ? AS cancelled, count(*) AS n FROM deliveries"
+            " WHERE alert_id = ? GROUP BY state, error = ?",
+            (CANCELLED, alert_id, CANCELLED),
+        )
+        counts = dict.fromkeys(("sent", "blocked", "failed", "pending", CANCELLED), 0)
+        for row in rows:
+            key = CANCELLED if row["state"] == "failed" and row["cancelled"] else row["state"]
+            counts[key] += row["n"]
+        return DeliverySummary(
+            alert_id=alert_id,
+            total=sum(counts.values()),
+            sent=counts["sent"],
+            blocked=counts["blocked"],
+            failed=counts["failed"],
+            pending=counts["pending"],
+            cancelled=counts[CANCELLED],
+        )
+
+    async def due(self, now: datetime, limit: int, skip: Collection[int] = ()) -> list[Delivery]:
+        """Pending deliveries due at ``now``: lowest priority number first, then oldest first.
+
+        Read under the write lock: the bot shares one connection, so a read outside a
+        transaction could see another caller's uncommitted (and later rolled back) alert.
+
+        Args:
+            now: deliveries whose ``next_attempt_at`` is at or before this are due.
+            limit: at most this many rows are read (``skip`` ones included).
+            skip: delivery ids to leave out (the broadcaster's in-flight sends); it is read
+                inside the transaction, so an id removed after a send's outcome was committed
+                cannot come back with its old progress.
+        """
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "SELECT * FROM deliveries WHERE state = 'pending' AND next_attempt_at <= ?"
+                " ORDER BY priority, id LIMIT ?",
+                (to_db_time(now), limit),
+            )
+            rows = await cursor.fetchall()
+            return [_delivery(row) for row in rows if row["id"] not in skip]
+
+    async def pending_due(self, now: datetime) -> int:
+        """How many pending deliveries are due at ``now``."""
+        row = await self._db.fetch_one(
+            "SELECT count(*) FROM deliveries WHERE state = 'pending' AND next_attempt_at <= ?",
+            (to_db_time(now),),
+        )
+        return int(row[0]) if row else 0
+
+    async def completable(self) -> list[int]:
+        """Ids of alerts with nothing pending whose completion was not claimed yet."""
+        rows = await self._db.fetch_all(
+            "SELECT id FROM alerts WHERE completed_at IS NULL AND NOT EXISTS"
+            " (SELECT 1 FROM deliveries WHERE alert_id = alerts.id AND state = 'pending')"
+            " ORDER BY id"
+        )
+        return [row["id"] for row in rows]
+
+    # -- recording outcomes ----------------------------------------------------------------
+    async def record(self, outcomes: Sequence[Outcome], now: datetime) -> list[int]:
+        """Record what happened to some sends, in one transaction (one disk flush for all).
+
+        Only pending deliveries change: a final state is never overwritten.
+
+        Args:
+            outcomes: one per send.
+            now: the time of a final state (``sent_at``, ``completed_at``).
+
+        Returns:
+            Ids of the alerts these outcomes completed; their completion is claimed here, so
+            each alert id is returned once, ever.
+        """
+        finished: list[int] = []
+        async with self._db.transaction() as conn:
+            for outcome in outcomes:
+                if outcome.state is DeliveryState.PENDING:
+                    await conn.execute(
+                        "UPDATE deliveries SET parts_sent = coalesce(?, parts_sent),"
+                        " attempts = coalesce(?, attempts),"
+                        " next_attempt_at = coalesce(?, next_attempt_at),"
+                        " error = coalesce(?, error) WHERE id = ? AND state = 'pending'",
+                        (
+                            outcome.parts_sent,
+                            outcome.attempts,
+                            to_db_time(outcome.retry_at) if outcome.retry_at else None,
+                            outcome.error,
+                            outcome.delivery_id,
+                        ),
+                    )
+                    continue
+                sent_at = to_db_time(now) if outcome.state is DeliveryState.SENT else None
+                cursor = await conn.execute(
+                    "UPDATE deliveries SET state = ?, parts_sent = coalesce(?, parts_sent),"
+                    " attempts = coalesce(?, attempts), sent_at = ?, error = coalesce(?, error)"
+                    " WHERE id = ? AND state = 'pending'",
+                    (
+                        outcome.state.value,
+                        outcome.parts_sent,
+                        outcome.attempts,
+                        sent_at,
+                        outcome.error,
+                        outcome.delivery_id,
+                    ),
+                )
+                if cursor.rowcount == 1:
+                    finished.append(outcome.delivery_id)
+            claimed: list[int] = []
+            for delivery_id in finished:
+                cursor = await conn.execute(
+                    _CLAIM_ALERT_OF_DELIVERY, (to_db_time(now), delivery_id)
+                )
+                if cursor.rowcount == 1:
+                    cursor = await conn.execute(
+                        "SELECT alert_id FROM deliveries WHERE id = ?", (delivery_id,)
+                    )
+                    row = await cursor.fetchone()
+                    assert row is not None
+                    claimed.append(row["alert_id"])
+        return claimed
+
+    async def mark_part_sent(self, delivery_id: int, parts_sent: int, now: datetime) -> None:
+        """Record that the first ``parts_sent`` parts of a delivery reached Telegram."""
+        outcome = Outcome(delivery_id, DeliveryState.PENDING, parts_sent=parts_sent)
+        await self.record([outcome], now)
+
+    async def mark_sent(
+        self, delivery_id: int, now: datetime, *, parts_sent: int, error: str = ""
+    ) -> bool:
+        """Record that every part was delivered (``error`` notes a part that was skipped).
+
+        Returns:
+            True if this completed the delivery's alert and claimed its completion.
+        """
+        outcome = Outcome(delivery_id, DeliveryState.SENT, parts_sent=parts_sent, error=error)
+        return bool(await self.record([outcome], now))
+
+    async def mark_blocked(self, delivery_id: int, now: datetime, error: str) -> bool:
+        """Record that the recipient blocked the bot; returns True as :meth:`mark_sent`."""
+        return bool(
+            await self.record([Outcome(delivery_id, DeliveryState.BLOCKED, error=error)], now)
+        )
+
+    async def mark_failed(self, delivery_id: int, now: datetime, error: str) -> bool:
+        """Give up on a delivery; returns True as :meth:`mark_sent`."""
+        return bool(
+            await self.record([Outcome(delivery_id, DeliveryState.FAILED, error=error)], now)
+        )
+
+    async def retry_later(
+        self, delivery_id: int, *, attempts: int, at: datetime, error: str
+    ) -> None:
+        """Count a failed attempt and make the delivery due again at ``at``."""
+        outcome = Outcome(
+            delivery_id, DeliveryState.PENDING, attempts=attempts, retry_at=at, error=error
+        )
+        await self.record([outcome], at)
+
+    async def migrate_chat(self, delivery_id: int, old_chat_id: int, new_chat_id: int) -> bool:
+        """Record that ``old_chat_id`` moved to ``new_chat_id``, and move pending deliveries.
+
+        Returns:
+            True if the delivery now goes to the new chat; False if the new chat already had a
+            delivery of the same alert (this one stays as it was: a duplicate to give up on).
+        """
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "INSERT OR REPLACE INTO chat_migrations (old_chat_id, new_chat_id) VALUES (?, ?)",
+                (old_chat_id, new_chat_id),
+            )
+            # OR IGNORE: a delivery whose alert already goes to the new chat stays put.
+            await conn.execute(
+                "UPDATE OR IGNORE deliveries SET chat_id = ?"
+                " WHERE chat_id = ? AND state = 'pending'",
+                (new_chat_id, old_chat_id),
+            )
+            cursor = await conn.execute(
+                "SELECT chat_id FROM deliveries WHERE id = ?", (delivery_id,)
+            )
+            row = await cursor.fetchone()
+            return row is not None and row["chat_id"] == new_chat_id
+
+    async def chat_migrations(self) -> dict[int, int]:
+        """Every recorded move, old chat id to new chat id."""
+        rows = await self._db.fetch_all("SELECT * FROM chat_migrations")
+        return {row["old_chat_id"]: row["new_chat_id"] for row in rows}
+
+    async def claim_completion(self, alert_id: int, now: datetime) -> bool:
+        """Mark ``alert_id`` completed if nothing is pending; True only for the one claimer."""
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(_CLAIM_ALERT, (to_db_time(now), alert_id))
+            return cursor.rowcount == 1
+
+
+def _follow(chat_id: int, moved: dict[int, int]) -> int:
+    """Where ``chat_id`` lives now, following a chain of moves (and never looping)."""
+    seen = {chat_id}
+    while chat_id in moved and moved[chat_id] not in seen:
+        chat_id = moved[chat_id]
+        seen.add(chat_id)
+    return chat_id
