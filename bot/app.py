@@ -7,6 +7,7 @@ from typing import Any
 
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
 
+from bot.broadcaster import make_sender_bot
 from bot.clock import Clock, SystemClock
 from bot.context import SERVICES_KEY, DabylContext
 from bot.services import Services
@@ -33,8 +34,10 @@ def build_application(settings: Settings, clock: Clock | None = None) -> DabylAp
     async def post_init(application: DabylApplication) -> None:
         db = await Database.open(settings.database_path)
         version = await db.migrate()
-        services = Services.build(settings, clock, db)
+        services = Services.build(settings, clock, db, make_sender_bot(settings))
         application.bot_data[SERVICES_KEY] = services
+        # After migrations: carries on with deliveries a previous run left pending.
+        await services.broadcaster.start()
         demoted = await services.accounts.demote_unlisted_admins()
         if demoted:
             logger.warning("%d admin(s) no longer in ADMIN_IDS became subscribers", demoted)
@@ -44,6 +47,8 @@ def build_application(settings: Settings, clock: Clock | None = None) -> DabylAp
     async def post_shutdown(application: DabylApplication) -> None:
         services: Services | None = application.bot_data.pop(SERVICES_KEY, None)
         if services is not None:
+            # Before closing the database: the last outcomes of sends in flight are recorded.
+            await services.broadcaster.stop()
             await services.db.close()
 
     application = (

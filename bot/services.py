@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from telegram import Bot
+
 from bot.access import AccessService
 from bot.accounts import AccountService
+from bot.broadcaster import Broadcaster, make_sender_bot, summary_sender
 from bot.clock import Clock
 from bot.invites import InviteService
 from bot.settings import Settings
 from storage.audit import AuditRepository
 from storage.database import Database
 from storage.invites import InviteRepository
+from storage.outbox import OutboxRepository
 from storage.users import UserRepository
 
 
@@ -27,12 +31,27 @@ class Services:
     accounts: AccountService
     access: AccessService
     invites: InviteService
+    outbox: OutboxRepository
+    broadcaster: Broadcaster  # started in post_init, stopped in post_shutdown
 
     @classmethod
-    def build(cls, settings: Settings, clock: Clock, db: Database) -> Services:
+    def build(
+        cls, settings: Settings, clock: Clock, db: Database, sender_bot: Bot | None = None
+    ) -> Services:
+        """Build every service; ``sender_bot`` (default: :func:`make_sender_bot`) sends alerts."""
         users = UserRepository(db)
         audit = AuditRepository(db)
         accounts = AccountService(users, audit, settings, clock)
+        outbox = OutboxRepository(db)
+        sender_bot = sender_bot or make_sender_bot(settings)
+        broadcaster = Broadcaster(
+            outbox,
+            users,
+            sender_bot,
+            settings,
+            clock,
+            on_complete=summary_sender(sender_bot, settings),
+        )
         return cls(
             settings=settings,
             clock=clock,
@@ -42,4 +61,6 @@ class Services:
             accounts=accounts,
             access=AccessService(audit, clock),
             invites=InviteService(InviteRepository(db), users, accounts, audit, settings, clock),
+            outbox=outbox,
+            broadcaster=broadcaster,
         )

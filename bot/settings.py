@@ -48,6 +48,7 @@ class Settings(BaseSettings):
     default_language: Literal["en"] = "en"
     open_subscriptions: bool = True
     broadcast_rate: float = Field(default=25, gt=0, le=30)
+    paid_broadcast: bool = False
     invite_ttl: timedelta = timedelta(hours=48)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
     verification: Literal["coordinator", "second-person", "off"] = "coordinator"
