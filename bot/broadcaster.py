@@ -271,6 +271,9 @@ class Broadcaster:
     async def drain(self, timeout: float = 30) -> None:  # noqa: ASYNC109 - a test helper
         """Wait until nothing is pending and due, nothing is on its way, every alert reported.
 
+        A retry not due yet is not waited for (with the real clock and a tiny backoff it will
+        be due within a second: times are stored to the second).
+
         Raises:
             TimeoutError: still busy after ``timeout`` seconds.
         """
