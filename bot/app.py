@@ -7,12 +7,27 @@ from typing import Any
 
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
 
+from bot import jobs
 from bot.broadcaster import make_sender_bot
 from bot.clock import Clock, SystemClock
 from bot.context import SERVICES_KEY, DabylContext
 from bot.services import Services
 from bot.settings import Settings
-from handlers import errors, fallback, gate, invites, members, menu, start, subscriptions
+from handlers import (
+    attachments,
+    errors,
+    fallback,
+    following,
+    gate,
+    invites,
+    members,
+    menu,
+    report_wizard,
+    reports,
+    start,
+    subscriptions,
+    verification,
+)
 from storage.database import Database
 
 logger = logging.getLogger(__name__)
@@ -22,7 +37,19 @@ logger = logging.getLogger(__name__)
 # Within group 0 the first matching handler wins, so the fallback, added last, only answers
 # what no feature handler took.
 GATE_GROUP, FEATURE_GROUP = -1, 0
-FEATURES = (start, subscriptions, invites, members)
+# The guided report comes before the attachment handler: inside the conversation a location or
+# photo belongs to the draft, not to an earlier report.
+FEATURES = (
+    start,
+    subscriptions,
+    invites,
+    members,
+    following,
+    report_wizard,
+    reports,
+    verification,
+    attachments,
+)
 
 DabylApplication = Application[Any, DabylContext, Any, Any, Any, Any]
 
@@ -34,13 +61,15 @@ def build_application(settings: Settings, clock: Clock | None = None) -> DabylAp
     async def post_init(application: DabylApplication) -> None:
         db = await Database.open(settings.database_path)
         version = await db.migrate()
-        services = Services.build(settings, clock, db, make_sender_bot(settings))
+        services = Services.build(settings, clock, db, make_sender_bot(settings), application.bot)
         application.bot_data[SERVICES_KEY] = services
         # After migrations: carries on with deliveries a previous run left pending.
         await services.broadcaster.start()
         demoted = await services.accounts.demote_unlisted_admins()
         if demoted:
             logger.warning("%d admin(s) no longer in ADMIN_IDS became subscribers", demoted)
+        assert application.job_queue is not None
+        jobs.schedule(application.job_queue)
         await menu.set_default_menu(application.bot, settings.default_language)
         logger.info("Dabyl is ready as @%s (schema version %d)", application.bot.username, version)
 

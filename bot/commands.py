@@ -27,6 +27,29 @@ COMMANDS: tuple[Command, ...] = (
     Command("help", Role.NONE, N_("What you can do here")),
     Command("subscribe", Role.SUBSCRIBER, N_("Receive alerts")),
     Command("unsubscribe", Role.SUBSCRIBER, N_("Stop receiving alerts")),
+    Command("follow", Role.SUBSCRIBER, N_("Follow a person"), N_("<name>")),
+    Command("unfollow", Role.SUBSCRIBER, N_("Stop following a person"), N_("<name>")),
+    Command("following", Role.SUBSCRIBER, N_("The people you follow")),
+    Command(
+        "alerts",
+        Role.SUBSCRIBER,
+        N_("Every alert, or only about people you follow"),
+        N_("all|followed"),
+    ),
+    Command("cancel", Role.SUBSCRIBER, N_("Leave the current step")),
+    Command("report", Role.MEMBER, N_("Report step by step, with buttons")),
+    Command("detained", Role.MEMBER, N_("Report a detention"), N_("<name>; <place>[; <details>]")),
+    Command("released", Role.MEMBER, N_("Report a release"), N_("<name>[; <details>]")),
+    Command("health", Role.MEMBER, N_("Report on someone's health"), N_("<name>; <details>")),
+    Command("verify", Role.COORDINATOR, N_("Confirm a report"), N_("<report id>")),
+    Command("reject", Role.COORDINATOR, N_("Reject a report"), N_("<report id>[; <reason>]")),
+    Command(
+        "retract",
+        Role.COORDINATOR,
+        N_("Withdraw a sent report with a correction"),
+        N_("<report id>; <reason>"),
+    ),
+    Command("broadcast", Role.COORDINATOR, N_("Send a free-text alert"), N_("<text>")),
     Command(
         "invite",
         Role.COORDINATOR,
@@ -51,3 +74,14 @@ def required_role(name: str) -> Role | None:
 def commands_for(role: Role) -> list[Command]:
     """The commands a person with ``role`` may use, in menu order."""
     return [command for command in COMMANDS if command.role <= role]
+
+
+# Inline-button presses are checked like the command they stand for.
+CALLBACK_COMMANDS: dict[str, str] = {"verify:": "verify", "report:": "report"}
+
+
+def command_for_callback(data: str) -> str | None:
+    """The command whose role a button press with ``data`` needs (None: unknown button)."""
+    return next(
+        (name for prefix, name in CALLBACK_COMMANDS.items() if data.startswith(prefix)), None
+    )

@@ -10,12 +10,19 @@ from bot.access import AccessService
 from bot.accounts import AccountService
 from bot.broadcaster import Broadcaster, make_sender_bot, summary_sender
 from bot.clock import Clock
+from bot.following import FollowService
 from bot.invites import InviteService
+from bot.notifier import TelegramNotifier
+from bot.reports import ReportService
 from bot.settings import Settings
 from storage.audit import AuditRepository
 from storage.database import Database
+from storage.follows import FollowRepository
 from storage.invites import InviteRepository
 from storage.outbox import OutboxRepository
+from storage.people import PeopleRepository
+from storage.reports import ReportRepository
+from storage.updates import UpdateLog
 from storage.users import UserRepository
 
 
@@ -33,12 +40,27 @@ class Services:
     invites: InviteService
     outbox: OutboxRepository
     broadcaster: Broadcaster  # started in post_init, stopped in post_shutdown
+    people: PeopleRepository
+    reports: ReportService
+    following: FollowService
+    updates: UpdateLog
 
     @classmethod
     def build(
-        cls, settings: Settings, clock: Clock, db: Database, sender_bot: Bot | None = None
+        cls,
+        settings: Settings,
+        clock: Clock,
+        db: Database,
+        sender_bot: Bot | None = None,
+        app_bot: Bot | None = None,
     ) -> Services:
-        """Build every service; ``sender_bot`` (default: :func:`make_sender_bot`) sends alerts."""
+        """Build every service.
+
+        Args:
+            sender_bot: sends alerts (default: :func:`make_sender_bot`).
+            app_bot: the application's bot, for replies outside an update (verification
+                requests and outcomes); defaults to ``sender_bot``.
+        """
         users = UserRepository(db)
         audit = AuditRepository(db)
         accounts = AccountService(users, audit, settings, clock)
@@ -52,6 +74,20 @@ class Services:
             clock,
             on_complete=summary_sender(sender_bot, settings),
         )
+        people = PeopleRepository(db)
+        report_records = ReportRepository(db)
+        notifier = TelegramNotifier(app_bot or sender_bot, report_records, people, users, settings)
+        reports = ReportService(
+            db,
+            report_records,
+            people,
+            users,
+            outbox,
+            settings,
+            clock,
+            wake_sender=broadcaster.wake,
+            notifier=notifier,
+        )
         return cls(
             settings=settings,
             clock=clock,
@@ -63,4 +99,8 @@ class Services:
             invites=InviteService(InviteRepository(db), users, accounts, audit, settings, clock),
             outbox=outbox,
             broadcaster=broadcaster,
+            people=people,
+            reports=reports,
+            following=FollowService(people, FollowRepository(db), users, clock),
+            updates=UpdateLog(db),
         )

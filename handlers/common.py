@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 from telegram import Message, Update
 
 from bot.accounts import Sender
+from storage.reports import Media
 
 
 def sender_of(update: Update) -> Sender | None:
@@ -35,3 +38,33 @@ def argument_text(message: Message) -> str:
     """Everything after the command word, stripped."""
     parts = (message.text or "").split(maxsplit=1)  # "/cmd args" or "/cmd\nargs" from a phone
     return parts[1].strip() if len(parts) > 1 else ""
+
+
+_SEPARATOR = re.compile(r"\s*[;\n]\s*")
+
+
+def split_fields(text: str, count: int) -> list[str]:
+    """Split ``text`` into at most ``count`` fields at ``;`` or new lines.
+
+    The last field is everything after the previous separator, so details may contain ``;``.
+    Missing fields come back as empty strings.
+    """
+    parts = _SEPARATOR.split(text.strip(), maxsplit=count - 1) if text.strip() else []
+    return [part.strip() for part in parts] + [""] * (count - len(parts))
+
+
+def report_id_of(text: str) -> int | None:
+    """A report id written ``12`` or ``#12``."""
+    match = re.fullmatch(r"#?(\d{1,9})", text.strip())
+    return int(match.group(1)) if match else None
+
+
+def media_of(message: Message) -> Media | None:
+    """The photo (largest size), voice note or video in ``message``, if any."""
+    if message.photo:
+        return Media("photo", message.photo[-1].file_id)
+    if message.voice is not None:
+        return Media("voice", message.voice.file_id)
+    if message.video is not None:
+        return Media("video", message.video.file_id)
+    return None

@@ -11,6 +11,7 @@ from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop, BaseHandler, TypeHandler
 
 from bot.access import Decision
+from bot.commands import command_for_callback
 from bot.context import DabylContext
 from handlers.common import command_of, sender_of
 
@@ -23,8 +24,19 @@ async def gate(update: Update, context: DabylContext) -> None:
         raise ApplicationHandlerStop  # groups and channels only receive alerts
     if update.edited_message is not None:
         raise ApplicationHandlerStop  # an edited command is not run again
+    if not await context.services.updates.first_time(
+        update.update_id, context.services.clock.now()
+    ):
+        raise ApplicationHandlerStop  # re-delivered after a crash: already applied
     context.actor = await context.services.accounts.identify(sender)
-    command = command_of(update.message)
+    query = update.callback_query
+    if query is not None:
+        command = command_for_callback(query.data or "")
+        if command is None:
+            await query.answer()
+            raise ApplicationHandlerStop  # a button from an older version of the bot
+    else:
+        command = command_of(update.message)
     if command is None:
         return
     decision = await context.services.access.check(context.actor, command)
@@ -35,7 +47,10 @@ async def gate(update: Update, context: DabylContext) -> None:
         text = _("Send /start first to join.")
     else:
         text = _("Sorry, /{command} is not available to you. See /help.", command=command)
-    await update.effective_message.reply_text(text)  # type: ignore[union-attr]
+    if query is not None:
+        await query.answer(text, show_alert=True)
+    else:
+        await update.effective_message.reply_text(text)  # type: ignore[union-attr]
     raise ApplicationHandlerStop
 
 

@@ -25,6 +25,7 @@ class User:
     pseudonym: str
     created_at: datetime
     last_seen_at: datetime
+    alert_mode: str = "all"  # "all", or "followed": only alerts about people they follow
 
     @property
     def display(self) -> str:
@@ -43,6 +44,7 @@ def _user(row: aiosqlite.Row) -> User:
         pseudonym=row["pseudonym"],
         created_at=from_db_time(row["created_at"]),
         last_seen_at=from_db_time(row["last_seen_at"]),
+        alert_mode=row["alert_mode"],
     )
 
 
@@ -137,3 +139,23 @@ class UserRepository:
         return [
             u for u in await self.with_role_at_least(Role.ADMIN) if u.telegram_id not in admin_ids
         ]
+
+    async def set_alert_mode(self, telegram_id: int, mode: str) -> None:
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "UPDATE users SET alert_mode = ? WHERE telegram_id = ?", (mode, telegram_id)
+            )
+
+    async def alert_recipients(self, person_id: int | None) -> list[int]:
+        """Chat ids of subscribed people who get an alert about ``person_id``.
+
+        None means an alert about nobody in particular (a broadcast), which goes to every
+        subscriber; otherwise people who chose "followed" only get it if they follow the person.
+        """
+        rows = await self._db.fetch_all(
+            "SELECT telegram_id FROM users WHERE subscribed = 1 AND role != 'none'"
+            " AND (alert_mode = 'all' OR ? IS NULL OR telegram_id IN"
+            " (SELECT user_id FROM follows WHERE person_id = ?)) ORDER BY telegram_id",
+            (person_id, person_id),
+        )
+        return [row["telegram_id"] for row in rows]

@@ -1,0 +1,485 @@
+"""Reports: submitting, verifying, rejecting, retracting, and what each does to the person."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from html import escape
+from typing import Protocol
+
+import aiosqlite
+
+from bot.alert_text import kind_label, report_html
+from bot.clock import Clock
+from bot.i18n import translator
+from bot.people import MAX_NAME_LENGTH, Status, clean_name, match_key
+from bot.roles import Role
+from bot.settings import Settings
+from bot.verification import Policy, initial_state, may_decide, verifiers
+from storage.database import Database
+from storage.outbox import NewAlert, OutboxRepository
+from storage.people import PeopleRepository, Person
+from storage.reports import (
+    Media,
+    NewReport,
+    Report,
+    ReportKind,
+    ReportRepository,
+    ReportState,
+)
+from storage.users import User, UserRepository
+
+MAX_DETAILS_LENGTH = 2000
+MAX_PLACE_LENGTH = 200
+DUPLICATE_WINDOW = timedelta(hours=6)
+ATTACH_WINDOW = timedelta(minutes=10)
+RECENT_PEOPLE = 6
+
+
+class Problem(enum.Enum):
+    """Why a report was refused before anything was stored."""
+
+    NAME_MISSING = "name_missing"
+    NAME_TOO_LONG = "name_too_long"
+    PLACE_MISSING = "place_missing"
+    PLACE_TOO_LONG = "place_too_long"
+    DETAILS_MISSING = "details_missing"
+    DETAILS_TOO_LONG = "details_too_long"
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """A report as typed, before it is checked and stored."""
+
+    kind: ReportKind
+    name: str = ""
+    place: str = ""
+    details: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    media: tuple[Media, ...] = ()
+    person_id: int | None = None  # chosen from the recent-people buttons
+    place_required: bool = False  # the one-line /detained needs a place
+
+
+def check(draft: Draft) -> Problem | None:
+    """The first problem with ``draft``, or None when it can be stored."""
+    name = clean_name(draft.name)
+    if draft.kind != ReportKind.BROADCAST and draft.person_id is None:
+        if not name:
+            return Problem.NAME_MISSING
+        if len(name) > MAX_NAME_LENGTH:
+            return Problem.NAME_TOO_LONG
+    if draft.place_required and not draft.place.strip() and draft.latitude is None:
+        return Problem.PLACE_MISSING
+    if len(draft.place) > MAX_PLACE_LENGTH:
+        return Problem.PLACE_TOO_LONG
+    needs_details = draft.kind in (ReportKind.HEALTH, ReportKind.BROADCAST)
+    if needs_details and not draft.details.strip() and not draft.media:
+        return Problem.DETAILS_MISSING
+    if len(draft.details) > MAX_DETAILS_LENGTH:
+        return Problem.DETAILS_TOO_LONG
+    return None
+
+
+def status_effect(kind: ReportKind) -> Status | None:
+    """What a verified report does to the person's status."""
+    return {ReportKind.DETENTION: Status.DETAINED, ReportKind.RELEASE: Status.FREE}.get(kind)
+
+
+class Notifier(Protocol):
+    """Sends the one-off messages around verification (implemented in bot/notifier.py)."""
+
+    async def ask_to_verify(
+        self, report: Report, person: Person | None, to: list[User], *, waiting: bool
+    ) -> None: ...
+
+    async def close_verification(self, report: Report, decider: User) -> None: ...
+
+    async def tell_reporter(self, report: Report) -> None: ...
+
+
+class SubmitStatus(enum.Enum):
+    PUBLISHED = "published"
+    PENDING = "pending"
+    DUPLICATE = "duplicate"
+
+
+@dataclass(frozen=True, slots=True)
+class Submission:
+    status: SubmitStatus
+    report: Report
+    original: Report | None = None  # for a duplicate: the report it corroborates
+
+
+class DecisionStatus(enum.Enum):
+    DONE = "done"
+    NOT_FOUND = "not_found"
+    ALREADY_DECIDED = "already_decided"
+    OWN_REPORT = "own_report"
+    NOT_SENT = "not_sent"  # retracting a report that never went out
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    status: DecisionStatus
+    report: Report | None = None
+
+
+class AttachStatus(enum.Enum):
+    ADDED = "added"  # the report waits for verification; it will carry this
+    SENT = "sent"  # the report already went out; this follows it to the same people
+    NO_REPORT = "no_report"
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    status: AttachStatus
+    report: Report | None = None
+
+
+class ReportService:
+    """The rules of reporting; every change and the alert it causes commit together."""
+
+    def __init__(
+        self,
+        db: Database,
+        reports: ReportRepository,
+        people: PeopleRepository,
+        users: UserRepository,
+        outbox: OutboxRepository,
+        settings: Settings,
+        clock: Clock,
+        *,
+        wake_sender: Callable[[], None],
+        notifier: Notifier,
+    ) -> None:
+        self._db = db
+        self._reports = reports
+        self._people = people
+        self._users = users
+        self._outbox = outbox
+        self._settings = settings
+        self._clock = clock
+        self._wake = wake_sender
+        self._notifier = notifier
+        self.policy = Policy(settings.verification)
+
+    async def get(self, report_id: int) -> Report | None:
+        return await self._reports.get(report_id)
+
+    async def recent_people(self) -> list[Person]:
+        """People reported most recently, for the guided report's buttons."""
+        return await self._people.recently_reported(RECENT_PEOPLE)
+
+    async def find_person(self, name: str) -> Person | None:
+        """The person called ``name`` (or with that alias), if the bot knows them."""
+        found = await self._people.find_by_key(match_key(name))
+        return found[0] if found else None
+
+    async def submit(self, reporter: User, draft: Draft) -> Submission:
+        """Store a checked draft: as a corroboration, a pending report, or an alert at once."""
+        assert check(draft) is None, "check() the draft first"
+        now = self._clock.now()
+        person = await self._known_person(draft)
+        if person is not None:
+            original = await self._reports.earlier_live(
+                person.id, draft.kind, now - DUPLICATE_WINDOW
+            )
+            if original is not None:
+                return await self._corroborate(reporter, draft, original, now)
+        state = initial_state(self.policy, reporter.role)
+        async with self._db.transaction() as conn:
+            # A new name becomes a person in the same transaction as its first report.
+            person_id = person.id if person else None
+            if person is None and draft.kind != ReportKind.BROADCAST:
+                person_id = await self._people.create_in(
+                    conn, name=clean_name(draft.name), key=match_key(draft.name), now=now
+                )
+            report_id = await self._reports.insert_in(
+                conn, self._new(draft, reporter, person_id, state, now)
+            )
+            for media in draft.media:
+                await self._reports.add_media_in(conn, report_id, media, now)
+            if person_id is not None:
+                await self._people.touch_reported_in(conn, person_id, now)
+            if state != ReportState.PENDING:
+                await self._publish_in(conn, report_id, summary_to=reporter.telegram_id)
+        report = await self._get(report_id)
+        if state == ReportState.PENDING:
+            await self._ask(report, await self._person_of(report), waiting=False)
+            return Submission(SubmitStatus.PENDING, report)
+        self._wake()
+        return Submission(SubmitStatus.PUBLISHED, report)
+
+    async def confirm(self, report_id: int, decider: User) -> Decision:
+        """Confirm a pending report (it goes out) or an unverified one (a follow-up says so)."""
+        report = await self._reports.get(report_id)
+        if report is None or report.state == ReportState.DUPLICATE:
+            return Decision(DecisionStatus.NOT_FOUND)
+        if not may_decide(self.policy, decider, report.reporter_id):
+            return Decision(DecisionStatus.OWN_REPORT, report)
+        now = self._clock.now()
+        async with self._db.transaction() as conn:
+            done = await self._reports.decide_in(
+                conn,
+                report_id,
+                from_states=(ReportState.PENDING, ReportState.UNVERIFIED),
+                to_state=ReportState.CONFIRMED,
+                by=decider.telegram_id,
+                at=now,
+            )
+            if done and report.state == ReportState.PENDING:
+                await self._publish_in(conn, report_id, summary_to=decider.telegram_id)
+            elif done:
+                await self._follow_up_in(conn, report, "confirmed", now)
+        return await self._finish(report_id, decider, done)
+
+    async def reject(self, report_id: int, decider: User, reason: str = "") -> Decision:
+        """Reject a pending report; nothing is sent to subscribers."""
+        report = await self._reports.get(report_id)
+        if report is None or report.state == ReportState.DUPLICATE:
+            return Decision(DecisionStatus.NOT_FOUND)
+        if not may_decide(self.policy, decider, report.reporter_id):
+            return Decision(DecisionStatus.OWN_REPORT, report)
+        async with self._db.transaction() as conn:
+            done = await self._reports.decide_in(
+                conn,
+                report_id,
+                from_states=(ReportState.PENDING,),
+                to_state=ReportState.REJECTED,
+                by=decider.telegram_id,
+                at=self._clock.now(),
+                note=reason.strip()[:MAX_DETAILS_LENGTH],
+            )
+        return await self._finish(report_id, decider, done)
+
+    async def retract(self, report_id: int, decider: User, reason: str) -> Decision:
+        """Withdraw a report that went out: a correction reaches everyone who received it."""
+        report = await self._reports.get(report_id)
+        if report is None or report.state == ReportState.DUPLICATE:
+            return Decision(DecisionStatus.NOT_FOUND)
+        if report.state not in (ReportState.CONFIRMED, ReportState.UNVERIFIED):
+            status = (
+                DecisionStatus.NOT_SENT
+                if report.state == ReportState.PENDING
+                else (DecisionStatus.ALREADY_DECIDED)
+            )
+            return Decision(status, report)
+        now = self._clock.now()
+        async with self._db.transaction() as conn:
+            done = await self._reports.decide_in(
+                conn,
+                report_id,
+                from_states=(ReportState.CONFIRMED, ReportState.UNVERIFIED),
+                to_state=ReportState.RETRACTED,
+                by=decider.telegram_id,
+                at=now,
+                note=reason.strip()[:MAX_DETAILS_LENGTH],
+            )
+            if done:
+                await self._follow_up_in(conn, report, "retracted", now, reason=reason.strip())
+        if not done:
+            return Decision(DecisionStatus.ALREADY_DECIDED, await self._reports.get(report_id))
+        self._wake()
+        return Decision(DecisionStatus.DONE, await self._get(report_id))
+
+    async def attach(
+        self,
+        reporter: User,
+        *,
+        media: Media | None = None,
+        location: tuple[float, float] | None = None,
+    ) -> Attachment:
+        """Attach a photo, voice note, video or location sent right after a report."""
+        now = self._clock.now()
+        report = await self._reports.latest_live_by(reporter.telegram_id, now - ATTACH_WINDOW)
+        if report is None:
+            return Attachment(AttachStatus.NO_REPORT)
+        if report.state == ReportState.DUPLICATE and report.duplicate_of is not None:
+            target = await self._get(report.duplicate_of)
+        else:
+            target = report
+        async with self._db.transaction() as conn:
+            if media is not None:
+                await self._reports.add_media_in(conn, target.id, media, now)
+            if location is not None and (
+                target.state == ReportState.PENDING or not target.has_location
+            ):
+                await self._reports.set_location_in(conn, target.id, *location)
+            if target.state == ReportState.PENDING:
+                return Attachment(AttachStatus.ADDED, target)
+            await self._follow_up_in(
+                conn, target, "attachment", now, media=media, location=location
+            )
+        self._wake()
+        return Attachment(AttachStatus.SENT, target)
+
+    async def escalate(self) -> list[Report]:
+        """Send reports waiting longer than ``VERIFY_ESCALATE_AFTER`` again, marked as waiting."""
+        now = self._clock.now()
+        escalated = []
+        for report in await self._reports.waiting_since(now - self._settings.verify_escalate_after):
+            if await self._reports.mark_escalated(report.id, now):
+                await self._ask(report, await self._person_of(report), waiting=True)
+                escalated.append(report)
+        return escalated
+
+    # -- internals -------------------------------------------------------------------------
+
+    async def _known_person(self, draft: Draft) -> Person | None:
+        """The person a draft is about, if the bot knows them already."""
+        if draft.person_id is not None:
+            return await self._people.get(draft.person_id)
+        if draft.kind == ReportKind.BROADCAST:
+            return None
+        return await self.find_person(draft.name)
+
+    @staticmethod
+    def _new(
+        draft: Draft,
+        reporter: User,
+        person_id: int | None,
+        state: ReportState,
+        now: datetime,
+        duplicate_of: int | None = None,
+    ) -> NewReport:
+        return NewReport(
+            kind=draft.kind,
+            person_id=person_id,
+            reporter_id=reporter.telegram_id,
+            place=draft.place.strip(),
+            details=draft.details.strip(),
+            latitude=draft.latitude,
+            longitude=draft.longitude,
+            state=state,
+            reported_at=now,
+            duplicate_of=duplicate_of,
+        )
+
+    async def _corroborate(
+        self, reporter: User, draft: Draft, original: Report, now: datetime
+    ) -> Submission:
+        async with self._db.transaction() as conn:
+            new = self._new(
+                draft, reporter, original.person_id, ReportState.DUPLICATE, now, original.id
+            )
+            report_id = await self._reports.insert_in(conn, new)
+            for media in draft.media:
+                await self._reports.add_media_in(conn, report_id, media, now)
+            await self._reports.corroborate_in(conn, original.id)
+        return Submission(
+            SubmitStatus.DUPLICATE, await self._get(report_id), await self._get(original.id)
+        )
+
+    async def _publish_in(
+        self, conn: aiosqlite.Connection, report_id: int, *, summary_to: int
+    ) -> None:
+        """Within the caller's transaction: apply the report to the person and enqueue its alert.
+
+        Reads go through the same single connection, so they see the transaction's own writes.
+        """
+        report = await self._get(report_id)
+        person = await self._person_of(report)
+        effect = status_effect(report.kind)
+        if person is not None and effect is not None:
+            held_at = report.place if effect == Status.DETAINED else ""
+            await self._people.set_status_in(
+                conn, person.id, status=effect, since=report.reported_at, held_at=held_at
+            )
+        media = await self._reports.media(report_id)
+        first = media[0] if media else None
+        _ = translator(self._settings.default_language)
+        alert = NewAlert(
+            kind="broadcast" if report.kind == ReportKind.BROADCAST else "report",
+            text=report_html(_, report, person, self._settings.timezone),
+            priority=0 if report.kind == ReportKind.DETENTION else 1,
+            report_id=report.id,
+            latitude=report.latitude,
+            longitude=report.longitude,
+            media_kind=first.kind if first else None,
+            media_file_id=first.file_id if first else None,
+            paid=report.kind == ReportKind.DETENTION,
+            summary_chat_id=summary_to,
+        )
+        recipients = await self._users.alert_recipients(report.person_id)
+        await self._outbox.enqueue_in(
+            conn, alert, [*recipients, *sorted(self._settings.alert_chat_ids)], self._clock.now()
+        )
+
+    async def _follow_up_in(
+        self,
+        conn: aiosqlite.Connection,
+        report: Report,
+        what: str,
+        now: datetime,
+        *,
+        reason: str = "",
+        media: Media | None = None,
+        location: tuple[float, float] | None = None,
+    ) -> None:
+        """Within the caller's transaction: a short alert to the people the report reached."""
+        alert_id = await self._reports.alert_of(report.id)
+        if alert_id is None:
+            return
+        _ = translator(self._settings.default_language)
+        person = await self._person_of(report)
+        about = kind_label(_, report.kind) + (f": {person.name}" if person else "")
+        if what == "retracted":
+            # Whoever has not received the original yet will not: it was withdrawn.
+            await self._outbox.cancel_pending_in(conn, alert_id, now)
+            chat_ids = await self._outbox.recipients(alert_id)
+            text = _(
+                "❌ Correction: report #{id} ({about}) was withdrawn.",
+                id=report.id,
+                about=escape(about),
+            )
+            if reason:
+                text += "\n" + _("Reason: {reason}", reason=escape(reason))
+        else:
+            chat_ids = await self._outbox.audience(alert_id)
+            if what == "confirmed":
+                text = _(
+                    "✅ Report #{id} ({about}) was verified by a coordinator.",
+                    id=report.id,
+                    about=escape(about),
+                )
+            else:
+                text = _("📎 More on report #{id} ({about}).", id=report.id, about=escape(about))
+        alert = NewAlert(
+            kind="correction" if what == "retracted" else "followup",
+            text=text,
+            priority=0 if what == "retracted" else 1,
+            report_id=report.id,
+            latitude=location[0] if location else None,
+            longitude=location[1] if location else None,
+            media_kind=media.kind if media else None,
+            media_file_id=media.file_id if media else None,
+        )
+        await self._outbox.enqueue_in(conn, alert, chat_ids, now)
+
+    async def _finish(self, report_id: int, decider: User, done: bool) -> Decision:
+        """After a confirm or reject: tell the other coordinators and the reporter."""
+        report = await self._get(report_id)
+        if not done:
+            return Decision(DecisionStatus.ALREADY_DECIDED, report)
+        self._wake()
+        await self._notifier.close_verification(report, decider)
+        await self._notifier.tell_reporter(report)
+        return Decision(DecisionStatus.DONE, report)
+
+    async def _ask(self, report: Report, person: Person | None, *, waiting: bool) -> None:
+        candidates = await self._users.with_role_at_least(Role.COORDINATOR)
+        await self._notifier.ask_to_verify(
+            report, person, verifiers(candidates, report.reporter_id), waiting=waiting
+        )
+
+    async def _get(self, report_id: int) -> Report:
+        report = await self._reports.get(report_id)
+        assert report is not None, report_id
+        return report
+
+    async def _person_of(self, report: Report) -> Person | None:
+        return await self._people.get(report.person_id) if report.person_id else None

@@ -1,0 +1,92 @@
+"""/follow, /unfollow, /following and /alerts."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import BaseHandler, CommandHandler
+
+from bot.context import DabylContext
+from bot.following import FollowStatus
+from handlers.common import argument_text
+
+
+async def follow(update: Update, context: DabylContext) -> None:
+    """/follow <name>"""
+    message, actor, _ = update.effective_message, context.actor, context.tr
+    assert message is not None
+    assert actor is not None
+    name = argument_text(message)
+    if not name:
+        await message.reply_text(_("Format: /follow <name>\nExample: /follow Aigerim Nurlanovna"))
+        return
+    result = await context.services.following.follow(actor, name)
+    if result.status == FollowStatus.UNKNOWN_PERSON:
+        text = _("Nobody called {name} has been reported. Check the spelling.", name=name[:200])
+    elif result.status == FollowStatus.UNCHANGED:
+        text = _("You already follow {name}.", name=result.person.name)  # type: ignore[union-attr]
+    else:
+        text = _("You now follow {name}.", name=result.person.name)  # type: ignore[union-attr]
+    await message.reply_text(text)
+
+
+async def unfollow(update: Update, context: DabylContext) -> None:
+    """/unfollow <name>"""
+    message, actor, _ = update.effective_message, context.actor, context.tr
+    assert message is not None
+    assert actor is not None
+    name = argument_text(message)
+    if not name:
+        await message.reply_text(
+            _("Format: /unfollow <name>\nExample: /unfollow Aigerim Nurlanovna")
+        )
+        return
+    result = await context.services.following.unfollow(actor, name)
+    if result.status == FollowStatus.UNKNOWN_PERSON:
+        text = _("Nobody called {name} has been reported. Check the spelling.", name=name[:200])
+    elif result.status == FollowStatus.UNCHANGED:
+        text = _("You did not follow {name}.", name=result.person.name)  # type: ignore[union-attr]
+    else:
+        text = _("You no longer follow {name}.", name=result.person.name)  # type: ignore[union-attr]
+    await message.reply_text(text)
+
+
+async def following(update: Update, context: DabylContext) -> None:
+    """/following"""
+    message, actor, _ = update.effective_message, context.actor, context.tr
+    assert message is not None
+    assert actor is not None
+    people = await context.services.following.following(actor)
+    if not people:
+        text = _("You follow nobody yet. Example: /follow Aigerim Nurlanovna")
+    else:
+        text = "\n".join([_("You follow:"), *(f"• {person.name}" for person in people)])
+    if actor.alert_mode == "followed":
+        text += "\n\n" + _("You receive alerts only about them (and announcements). /alerts all")
+    await message.reply_text(text)
+
+
+async def alerts(update: Update, context: DabylContext) -> None:
+    """/alerts all|followed"""
+    message, actor, _ = update.effective_message, context.actor, context.tr
+    assert message is not None
+    assert actor is not None
+    mode = argument_text(message).lower()
+    if not await context.services.following.set_mode(actor, mode):
+        await message.reply_text(
+            _("Format: /alerts all or /alerts followed\nExample: /alerts followed")
+        )
+        return
+    if mode == "all":
+        text = _("You will receive every alert.")
+    else:
+        text = _("You will receive alerts only about people you follow, and announcements.")
+    await message.reply_text(text)
+
+
+def handlers() -> list[BaseHandler[Update, DabylContext, None]]:
+    return [
+        CommandHandler("follow", follow),
+        CommandHandler("unfollow", unfollow),
+        CommandHandler("following", following),
+        CommandHandler("alerts", alerts),
+    ]

@@ -1,0 +1,151 @@
+"""One-message reports (/detained, /released, /health, /broadcast) and their receipts."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import BaseHandler, CommandHandler
+
+from bot.alert_text import local_time
+from bot.context import DabylContext
+from bot.i18n import Translator
+from bot.people import MAX_NAME_LENGTH
+from bot.reports import (
+    MAX_DETAILS_LENGTH,
+    MAX_PLACE_LENGTH,
+    Draft,
+    Problem,
+    Submission,
+    SubmitStatus,
+    check,
+)
+from handlers.common import argument_text, split_fields
+from storage.reports import ReportKind
+
+
+def formats(_: Translator) -> dict[ReportKind, str]:
+    """The exact format of each one-line report, with an example."""
+    return {
+        ReportKind.DETENTION: _(
+            "Format: /detained <name>; <place>[; <details>]\n"
+            "Example: /detained Aigerim Nurlanovna; Abay square, Almaty; taken into a police van"
+        ),
+        ReportKind.RELEASE: _(
+            "Format: /released <name>[; <details>]\n"
+            "Example: /released Aigerim Nurlanovna; released without charge"
+        ),
+        ReportKind.HEALTH: _(
+            "Format: /health <name>; <details>\n"
+            "Example: /health Daniyar Sarsenbayev; day 12 of hunger strike"
+        ),
+        ReportKind.BROADCAST: _(
+            "Format: /broadcast <text>\n"
+            "Example: /broadcast Hearing moved to 15:00, Medeu district court"
+        ),
+    }
+
+
+def problem_text(_: Translator, problem: Problem, kind: ReportKind) -> str:
+    """Why a report was refused, followed by its format."""
+    reasons = {
+        Problem.NAME_MISSING: _("Whom is this about? The name is missing."),
+        Problem.NAME_TOO_LONG: _(
+            "The name is too long (at most {n} characters).", n=MAX_NAME_LENGTH
+        ),
+        Problem.PLACE_MISSING: _("Where did it happen? The place is missing."),
+        Problem.PLACE_TOO_LONG: _(
+            "The place is too long (at most {n} characters).", n=MAX_PLACE_LENGTH
+        ),
+        Problem.DETAILS_MISSING: _("The details are missing."),
+        Problem.DETAILS_TOO_LONG: _(
+            "The details are too long (at most {n} characters).", n=MAX_DETAILS_LENGTH
+        ),
+    }
+    usage = formats(_).get(kind, "")
+    return f"{reasons[problem]} {_('Nothing was saved.')}\n{usage}".strip()
+
+
+def receipt(_: Translator, submission: Submission, context: DabylContext) -> str:
+    """What the reporter is told: the report number and what happens next."""
+    report = submission.report
+    zone = context.services.settings.timezone
+    if submission.status == SubmitStatus.DUPLICATE:
+        original = submission.original
+        assert original is not None
+        return _(
+            "Thank you. This matches report #{original} from {time}, which now has {count} "
+            "reports. No second alert is sent.",
+            original=original.id,
+            time=local_time(original.reported_at, zone),
+            count=original.corroborations,
+        )
+    head = _(
+        "Report #{id} received at {time}.", id=report.id, time=local_time(report.reported_at, zone)
+    )
+    if submission.status == SubmitStatus.PENDING:
+        return (
+            head
+            + " "
+            + _("It is waiting for a coordinator to verify it; you will be told the outcome.")
+        )
+    return head + " " + _("It is being sent to subscribers now.")
+
+
+async def submit(update: Update, context: DabylContext, draft: Draft) -> bool:
+    """Check and store a draft, then send the receipt (shared with the guided /report).
+
+    Returns:
+        Whether the report was stored.
+    """
+    _, chat = context.tr, update.effective_chat
+    assert chat is not None
+    problem = check(draft)
+    if problem is not None:
+        await chat.send_message(problem_text(_, problem, draft.kind))
+        return False
+    assert context.actor is not None
+    submission = await context.services.reports.submit(context.actor, draft)
+    await chat.send_message(receipt(_, submission, context))
+    return True
+
+
+async def detained(update: Update, context: DabylContext) -> None:
+    """/detained <name>; <place>[; <details>]"""
+    message = update.effective_message
+    assert message is not None
+    name, place, details = split_fields(argument_text(message), 3)
+    draft = Draft(
+        ReportKind.DETENTION, name=name, place=place, details=details, place_required=True
+    )
+    await submit(update, context, draft)
+
+
+async def released(update: Update, context: DabylContext) -> None:
+    """/released <name>[; <details>]"""
+    message = update.effective_message
+    assert message is not None
+    name, details = split_fields(argument_text(message), 2)
+    await submit(update, context, Draft(ReportKind.RELEASE, name=name, details=details))
+
+
+async def health(update: Update, context: DabylContext) -> None:
+    """/health <name>; <details>"""
+    message = update.effective_message
+    assert message is not None
+    name, details = split_fields(argument_text(message), 2)
+    await submit(update, context, Draft(ReportKind.HEALTH, name=name, details=details))
+
+
+async def broadcast(update: Update, context: DabylContext) -> None:
+    """/broadcast <text>"""
+    message = update.effective_message
+    assert message is not None
+    await submit(update, context, Draft(ReportKind.BROADCAST, details=argument_text(message)))
+
+
+def handlers() -> list[BaseHandler[Update, DabylContext, None]]:
+    return [
+        CommandHandler("detained", detained),
+        CommandHandler("released", released),
+        CommandHandler("health", health),
+        CommandHandler("broadcast", broadcast),
+    ]

@@ -1,0 +1,109 @@
+"""People under watch."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import aiosqlite
+
+from bot.people import Status
+from storage.database import Database, from_db_time, to_db_time
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """A person the network watches over."""
+
+    id: int
+    name: str
+    city: str
+    status: Status
+    status_since: datetime | None
+    held_at: str
+    notes: str
+    created_at: datetime
+    last_reported_at: datetime | None
+
+
+def person_from_row(row: aiosqlite.Row) -> Person:
+    return Person(
+        id=row["id"],
+        name=row["name"],
+        city=row["city"],
+        status=Status(row["status"]),
+        status_since=from_db_time(row["status_since"]) if row["status_since"] else None,
+        held_at=row["held_at"],
+        notes=row["notes"],
+        created_at=from_db_time(row["created_at"]),
+        last_reported_at=from_db_time(row["last_reported_at"]) if row["last_reported_at"] else None,
+    )
+
+
+class PeopleRepository:
+    """Reads and writes ``people`` and ``person_aliases``."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def get(self, person_id: int) -> Person | None:
+        row = await self._db.fetch_one("SELECT * FROM people WHERE id = ?", (person_id,))
+        return person_from_row(row) if row else None
+
+    async def find_by_key(self, key: str) -> list[Person]:
+        """Everyone whose name or one of whose aliases has ``key`` as match key, oldest first."""
+        rows = await self._db.fetch_all(
+            "SELECT * FROM people WHERE match_key = ? OR id IN"
+            " (SELECT person_id FROM person_aliases WHERE match_key = ?) ORDER BY id",
+            (key, key),
+        )
+        return [person_from_row(row) for row in rows]
+
+    async def create_in(
+        self, conn: aiosqlite.Connection, *, name: str, key: str, now: datetime
+    ) -> int:
+        cursor = await conn.execute(
+            "INSERT INTO people (name, match_key, created_at) VALUES (?, ?, ?)",
+            (name, key, to_db_time(now)),
+        )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    async def add_alias(self, person_id: int, alias: str, key: str) -> None:
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "INSERT OR IGNORE INTO person_aliases (person_id, alias, match_key)"
+                " VALUES (?, ?, ?)",
+                (person_id, alias, key),
+            )
+
+    async def recently_reported(self, limit: int) -> list[Person]:
+        rows = await self._db.fetch_all(
+            "SELECT * FROM people WHERE last_reported_at IS NOT NULL"
+            " ORDER BY last_reported_at DESC, id DESC LIMIT ?",
+            (limit,),
+        )
+        return [person_from_row(row) for row in rows]
+
+    async def touch_reported_in(
+        self, conn: aiosqlite.Connection, person_id: int, now: datetime
+    ) -> None:
+        await conn.execute(
+            "UPDATE people SET last_reported_at = ? WHERE id = ?", (to_db_time(now), person_id)
+        )
+
+    async def set_status_in(
+        self,
+        conn: aiosqlite.Connection,
+        person_id: int,
+        *,
+        status: Status,
+        since: datetime,
+        held_at: str | None = None,
+    ) -> None:
+        """Change the status; ``held_at`` None keeps the place, "" clears it."""
+        await conn.execute(
+            "UPDATE people SET status = ?, status_since = ?, held_at = COALESCE(?, held_at)"
+            " WHERE id = ?",
+            (status.value, to_db_time(since), held_at, person_id),
+        )
