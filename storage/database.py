@@ -95,13 +95,16 @@ class Database:
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
         """Run a block of writes atomically (``BEGIN IMMEDIATE`` ... ``COMMIT``)."""
         async with self._write_lock:
-            await self._conn.execute("BEGIN IMMEDIATE")
             try:
+                await self._conn.execute("BEGIN IMMEDIATE")
                 yield self._conn
             except BaseException:
-                await self._conn.execute("ROLLBACK")
+                # Also when cancelled during BEGIN itself: the statement may have run in
+                # aiosqlite's thread all the same, so ask the connection, not our own flag.
+                if self._conn.in_transaction:
+                    await asyncio.shield(self._conn.execute("ROLLBACK"))
                 raise
-            await self._conn.execute("COMMIT")
+            await asyncio.shield(self._conn.execute("COMMIT"))
 
     async def fetch_one(self, sql: str, params: tuple[object, ...] = ()) -> aiosqlite.Row | None:
         async with self._conn.execute(sql, params) as cursor:

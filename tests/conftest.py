@@ -74,8 +74,14 @@ async def telegram() -> AsyncIterator[FakeBotAPI]:
 
 
 @pytest.fixture
-def bot_settings(tmp_path: Path, telegram: FakeBotAPI) -> Settings:
-    return make_settings(tmp_path, telegram_api_url=telegram.base_url)
+def network() -> dict[str, Any]:
+    """Settings a test module or test changes (by overriding or parametrizing this fixture)."""
+    return {}
+
+
+@pytest.fixture
+def bot_settings(tmp_path: Path, telegram: FakeBotAPI, network: dict[str, Any]) -> Settings:
+    return make_settings(tmp_path, telegram_api_url=telegram.base_url, **network)
 
 
 @pytest.fixture

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from bot.app import DabylApplication
-from bot.clock import FrozenClock
 from bot.people import Status
 from bot.roles import Role
 from storage.reports import ReportState
-from tests.conftest import ADMIN_ID, make_settings
+from tests.conftest import ADMIN_ID
 from tests.fakebotapi import FakeBotAPI
-from tests.harness import running_bot
 from tests.scenario import join, message_containing, services_of
 
 CHANNEL = -100777
@@ -25,15 +21,6 @@ CHANNEL = -100777
 def network() -> dict[str, Any]:
     """Settings changed by a test before the bot starts (see ``bot`` below)."""
     return {"alert_chat_ids": str(CHANNEL)}
-
-
-@pytest.fixture
-async def bot(
-    tmp_path: Path, telegram: FakeBotAPI, clock: FrozenClock, network: dict[str, Any]
-) -> AsyncIterator[DabylApplication]:
-    settings = make_settings(tmp_path, telegram_api_url=telegram.base_url, **network)
-    async with running_bot(settings, clock) as application:
-        yield application
 
 
 async def test_member_reports_coordinator_confirms_subscribers_receive(
@@ -142,7 +129,7 @@ async def test_cancel_leaves_at_any_step_and_saves_nothing(
     assert "commands only" in (await marat.expect_reply()).text
 
 
-@pytest.mark.parametrize("network", [{"verification": "off"}])
+@pytest.mark.parametrize("network", [{"verification": "off", "alert_chat_ids": ""}])
 async def test_verification_off_sends_at_once_labelled_unverified(
     telegram: FakeBotAPI, bot: DabylApplication
 ) -> None:
@@ -159,7 +146,7 @@ async def test_verification_off_sends_at_once_labelled_unverified(
     assert "was verified by a coordinator" in follow_up.text
 
 
-@pytest.mark.parametrize("network", [{"verification": "second-person"}])
+@pytest.mark.parametrize("network", [{"verification": "second-person", "alert_chat_ids": ""}])
 async def test_second_person_nobody_confirms_their_own_report(
     telegram: FakeBotAPI, bot: DabylApplication
 ) -> None:

@@ -59,3 +59,23 @@ async def test_a_failing_migration_rolls_back_alone(
 def test_migrations_are_numbered_without_gaps() -> None:
     versions = [version for version, _, _ in migration_files()]
     assert versions == list(range(1, len(versions) + 1))
+
+
+async def test_a_failed_transaction_leaves_the_connection_usable(tmp_path: Path) -> None:
+    db = await Database.open(tmp_path / "dabyl.sqlite3")
+    await db.migrate()
+    try:
+
+        async def fails_half_way() -> None:
+            async with db.transaction() as conn:
+                await conn.execute("INSERT INTO audit_log (at, action) VALUES ('t', 'a')")
+                raise RuntimeError("half way")
+
+        with pytest.raises(RuntimeError, match="half way"):
+            await fails_half_way()
+        async with db.transaction() as conn:
+            await conn.execute("INSERT INTO audit_log (at, action) VALUES ('t', 'b')")
+        rows = await db.fetch_all("SELECT action FROM audit_log")
+        assert [row["action"] for row in rows] == ["b"]
+    finally:
+        await db.close()
