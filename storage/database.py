@@ -16,6 +16,7 @@ import aiosqlite
 
 logger = logging.getLogger(__name__)
 
+REBUILD_MARK = "-- rebuilds tables"
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
 
@@ -81,12 +82,26 @@ class Database:
         for version, name, sql in migration_files():
             if version <= current:
                 continue
-            async with self.transaction() as conn:
-                # executescript would commit on its own; run the statements one by one instead
-                # so the migration and its version number commit together or not at all.
-                for statement in _split_sql(sql):
-                    await conn.execute(statement)
-                await conn.execute(f"PRAGMA user_version = {version:d}")
+            # A migration that rebuilds a table (SQLite cannot change a CHECK constraint in
+            # place) says so in its first line; foreign keys are then off while it runs, as
+            # SQLite's documented procedure requires, and checked before it commits.
+            rebuilds = sql.startswith(REBUILD_MARK)
+            if rebuilds:
+                await self._conn.execute("PRAGMA foreign_keys = OFF")
+            try:
+                async with self.transaction() as conn:
+                    # executescript would commit on its own; run the statements one by one so
+                    # the migration and its version number commit together or not at all.
+                    for statement in _split_sql(sql):
+                        await conn.execute(statement)
+                    if rebuilds:
+                        async with conn.execute("PRAGMA foreign_key_check") as cursor:
+                            if await cursor.fetchone() is not None:
+                                raise RuntimeError(f"{name} broke a foreign key")
+                    await conn.execute(f"PRAGMA user_version = {version:d}")
+            finally:
+                if rebuilds:
+                    await self._conn.execute("PRAGMA foreign_keys = ON")
             logger.info("Applied migration %s", name)
             current = version
         return current

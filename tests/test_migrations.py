@@ -79,3 +79,35 @@ async def test_a_failed_transaction_leaves_the_connection_usable(tmp_path: Path)
         assert [row["action"] for row in rows] == ["b"]
     finally:
         await db.close()
+
+
+async def test_rebuilding_alerts_keeps_alerts_and_their_deliveries(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    every = migration_files()
+    monkeypatch.setattr("storage.database.migration_files", lambda: every[:2])
+    db = await Database.open(tmp_path / "dabyl.sqlite3")
+    try:
+        assert await db.migrate() == 2
+        async with db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO alerts (id, kind, priority, text, created_at)"
+                " VALUES (7, 'report', 0, 'x', '2026-03-01T09:00:00+00:00')"
+            )
+            await conn.execute(
+                "INSERT INTO deliveries (alert_id, chat_id, priority, next_attempt_at)"
+                " VALUES (7, 6001, 0, '2026-03-01T09:00:00+00:00')"
+            )
+        monkeypatch.setattr("storage.database.migration_files", lambda: every)
+        assert await db.migrate() == len(every)
+        rows = await db.fetch_all("SELECT alert_id, chat_id FROM deliveries")
+        assert [tuple(row) for row in rows] == [(7, 6001)]
+        assert (await db.fetch_one("PRAGMA foreign_keys"))[0] == 1
+        assert await db.fetch_all("PRAGMA foreign_key_check") == []
+        async with db.transaction() as conn:  # the new kinds are allowed
+            await conn.execute(
+                "INSERT INTO alerts (kind, priority, text, created_at)"
+                " VALUES ('reminder', 2, 'y', '2026-03-01T09:00:00+00:00')"
+            )
+    finally:
+        await db.close()
