@@ -11,19 +11,23 @@ from bot import jobs
 from bot.broadcaster import make_sender_bot
 from bot.clock import Clock, SystemClock
 from bot.context import SERVICES_KEY, DabylContext
+from bot.scheduler import ReminderScheduler
 from bot.services import Services
 from bot.settings import Settings
 from handlers import (
+    agenda,
     attachments,
     errors,
     fallback,
     following,
     gate,
+    hearings,
     invites,
     members,
     menu,
     report_wizard,
     reports,
+    sentences,
     start,
     subscriptions,
     verification,
@@ -41,6 +45,9 @@ GATE_GROUP, FEATURE_GROUP = -1, 0
 # photo belongs to the draft, not to an earlier report.
 FEATURES = (
     start,
+    agenda,
+    hearings,
+    sentences,
     subscriptions,
     invites,
     members,
@@ -69,7 +76,13 @@ def build_application(settings: Settings, clock: Clock | None = None) -> DabylAp
         if demoted:
             logger.warning("%d admin(s) no longer in ADMIN_IDS became subscribers", demoted)
         assert application.job_queue is not None
-        jobs.schedule(application.job_queue)
+        jobs.schedule(application.job_queue, settings)
+        # Reminders due while the bot was down go out now (marked late) or are reported missed;
+        # then every pending reminder row gets its wake-up call.
+        scheduler = ReminderScheduler(application.job_queue, services.reminders)
+        services.reminders.on_change(scheduler.rebuild)
+        await services.reminders.fire_due()
+        await scheduler.rebuild()
         await menu.set_default_menu(application.bot, settings.default_language)
         logger.info("Dabyl is ready as @%s (schema version %d)", application.bot.username, version)
 

@@ -50,6 +50,34 @@ COMMANDS: tuple[Command, ...] = (
         N_("<report id>; <reason>"),
     ),
     Command("broadcast", Role.COORDINATOR, N_("Send a free-text alert"), N_("<text>")),
+    Command("upcoming", Role.SUBSCRIBER, N_("Hearings and releases ahead"), N_("[days]")),
+    Command("attend", Role.SUBSCRIBER, N_("Say you will be at a hearing"), N_("<hearing id>")),
+    Command("unattend", Role.SUBSCRIBER, N_("Take that back"), N_("<hearing id>")),
+    Command("calendar", Role.SUBSCRIBER, N_("Hearings and releases as a calendar file")),
+    Command("digest", Role.SUBSCRIBER, N_("The daily digest on or off"), N_("on|off")),
+    Command(
+        "hearing",
+        Role.COORDINATOR,
+        N_("Record a hearing"),
+        N_("<name>; <date and time>; <court or place>[; notes]"),
+    ),
+    Command("hearings", Role.COORDINATOR, N_("Upcoming hearings with ids"), N_("[name]")),
+    Command(
+        "move_hearing",
+        Role.COORDINATOR,
+        N_("Move a hearing"),
+        N_("<hearing id>; <new date and time>"),
+    ),
+    Command("cancel_hearing", Role.COORDINATOR, N_("Cancel a hearing"), N_("<hearing id>")),
+    Command(
+        "sentence",
+        Role.COORDINATOR,
+        N_("Record a sentence and its release date"),
+        N_("<name>; <term>[; <start date>][; credit <N> days]"),
+    ),
+    Command(
+        "release_date", Role.COORDINATOR, N_("Set or correct a release date"), N_("<name>; <date>")
+    ),
     Command(
         "invite",
         Role.COORDINATOR,
@@ -77,7 +105,11 @@ def commands_for(role: Role) -> list[Command]:
 
 
 # Inline-button presses are checked like the command they stand for.
-CALLBACK_COMMANDS: dict[str, str] = {"verify:": "verify", "report:": "report"}
+CALLBACK_COMMANDS: dict[str, str] = {
+    "verify:": "verify",
+    "report:": "report",
+    "release:": "release_date",  # "Was she released?" buttons: coordinators
+}
 
 
 def command_for_callback(data: str) -> str | None:

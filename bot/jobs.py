@@ -11,11 +11,13 @@ from datetime import timedelta
 from telegram.ext import JobQueue
 
 from bot.context import DabylContext
+from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
 
 ESCALATION_CHECK = timedelta(minutes=1)
 UPDATE_LOG_CLEANUP = timedelta(hours=6)
+HEARING_CHECK = timedelta(minutes=30)
 
 
 async def escalate_reports(context: DabylContext) -> None:
@@ -25,18 +27,34 @@ async def escalate_reports(context: DabylContext) -> None:
         logger.info("Escalated %d report(s) waiting for verification", len(escalated))
 
 
+async def close_past_hearings(context: DabylContext) -> None:
+    """Hearings long past are over: who attended is forgotten, the count is kept."""
+    await context.services.hearings.close_past()
+
+
+async def send_digest(context: DabylContext) -> None:
+    """The daily digest (once per local day, even across restarts)."""
+    await context.services.agenda.send_digest()
+
+
 async def forget_old_updates(context: DabylContext) -> None:
     """Drop remembered update ids Telegram can no longer re-deliver."""
     services = context.services
     await services.updates.forget_before(services.clock.now())
 
 
-def schedule(job_queue: JobQueue[DabylContext]) -> None:
+def schedule(job_queue: JobQueue[DabylContext], settings: Settings) -> None:
     """Register the periodic jobs under stable names (idempotent)."""
     for name, callback, every in (
         ("escalate-reports", escalate_reports, ESCALATION_CHECK),
+        ("close-past-hearings", close_past_hearings, HEARING_CHECK),
         ("forget-old-updates", forget_old_updates, UPDATE_LOG_CLEANUP),
     ):
         for job in job_queue.get_jobs_by_name(name):
             job.schedule_removal()
         job_queue.run_repeating(callback, interval=every, first=every, name=name)
+    for job in job_queue.get_jobs_by_name("daily-digest"):
+        job.schedule_removal()
+    if settings.digest_time is not None:
+        at = settings.digest_time.replace(tzinfo=settings.timezone)
+        job_queue.run_daily(send_digest, time=at, name="daily-digest")

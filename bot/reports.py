@@ -15,6 +15,7 @@ from bot.alert_text import kind_label, report_html
 from bot.clock import Clock
 from bot.i18n import translator
 from bot.people import MAX_NAME_LENGTH, Status, clean_name, match_key
+from bot.reminders import ReminderService
 from bot.roles import Role
 from bot.settings import Settings
 from bot.verification import Policy, initial_state, may_decide, verifiers
@@ -155,6 +156,7 @@ class ReportService:
         *,
         wake_sender: Callable[[], None],
         notifier: Notifier,
+        reminders: ReminderService | None = None,
     ) -> None:
         self._db = db
         self._reports = reports
@@ -165,6 +167,7 @@ class ReportService:
         self._clock = clock
         self._wake = wake_sender
         self._notifier = notifier
+        self._reminders = reminders
         self.policy = Policy(settings.verification)
 
     async def get(self, report_id: int) -> Report | None:
@@ -389,6 +392,10 @@ class ReportService:
             await self._people.set_status_in(
                 conn, person.id, status=effect, since=report.reported_at, held_at=held_at
             )
+            if effect == Status.FREE and self._reminders is not None:
+                # Released: no more release reminders or "was she released?" questions.
+                await self._people.set_release_in(conn, person.id, None)
+                await self._reminders.replan_release_in(conn, person.id, None)
         media = await self._reports.media(report_id)
         first = media[0] if media else None
         _ = translator(self._settings.default_language)

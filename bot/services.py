@@ -8,20 +8,28 @@ from telegram import Bot
 
 from bot.access import AccessService
 from bot.accounts import AccountService
+from bot.agenda import AgendaService
 from bot.broadcaster import Broadcaster, make_sender_bot, summary_sender
 from bot.clock import Clock
 from bot.following import FollowService
+from bot.hearings import HearingService
 from bot.invites import InviteService
 from bot.notifier import TelegramNotifier
+from bot.release_check import TelegramReleaseAsker
+from bot.reminders import ReminderService
 from bot.reports import ReportService
+from bot.sentences import SentenceService
 from bot.settings import Settings
 from storage.audit import AuditRepository
 from storage.database import Database
 from storage.follows import FollowRepository
+from storage.hearings import HearingRepository
 from storage.invites import InviteRepository
 from storage.outbox import OutboxRepository
 from storage.people import PeopleRepository
+from storage.reminders import ReminderRepository
 from storage.reports import ReportRepository
+from storage.sentences import BotStateRepository, SentenceRepository
 from storage.updates import UpdateLog
 from storage.users import UserRepository
 
@@ -44,6 +52,10 @@ class Services:
     reports: ReportService
     following: FollowService
     updates: UpdateLog
+    reminders: ReminderService
+    hearings: HearingService
+    sentences: SentenceService
+    agenda: AgendaService
 
     @classmethod
     def build(
@@ -76,7 +88,22 @@ class Services:
         )
         people = PeopleRepository(db)
         report_records = ReportRepository(db)
-        notifier = TelegramNotifier(app_bot or sender_bot, report_records, people, users, settings)
+        hearing_records = HearingRepository(db)
+        bot = app_bot or sender_bot
+        notifier = TelegramNotifier(bot, report_records, people, users, settings)
+        wake = broadcaster.wake
+        reminders = ReminderService(
+            db,
+            ReminderRepository(db),
+            hearing_records,
+            people,
+            users,
+            outbox,
+            settings,
+            clock,
+            wake_sender=wake,
+            asker=TelegramReleaseAsker(bot, users, settings),
+        )
         reports = ReportService(
             db,
             report_records,
@@ -85,8 +112,9 @@ class Services:
             outbox,
             settings,
             clock,
-            wake_sender=broadcaster.wake,
+            wake_sender=wake,
             notifier=notifier,
+            reminders=reminders,
         )
         return cls(
             settings=settings,
@@ -103,4 +131,38 @@ class Services:
             reports=reports,
             following=FollowService(people, FollowRepository(db), users, clock),
             updates=UpdateLog(db),
+            reminders=reminders,
+            hearings=HearingService(
+                db,
+                hearing_records,
+                people,
+                users,
+                outbox,
+                reminders,
+                settings,
+                clock,
+                wake_sender=wake,
+            ),
+            sentences=SentenceService(
+                db,
+                SentenceRepository(db),
+                people,
+                users,
+                outbox,
+                reminders,
+                settings,
+                clock,
+                wake_sender=wake,
+            ),
+            agenda=AgendaService(
+                hearing_records,
+                people,
+                report_records,
+                users,
+                outbox,
+                BotStateRepository(db),
+                settings,
+                clock,
+                wake_sender=wake,
+            ),
         )

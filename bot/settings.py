@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import time, timedelta
 from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -11,26 +11,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-_DURATION = re.compile(r"^\s*(\d+)\s*([smhdw])\s*$")
-_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+from bot.dates import parse_offset, parse_offsets
 
 
 def parse_duration(text: str) -> timedelta:
-    """Parse a duration written like ``30m``, ``2h``, ``48h`` or ``7d``.
-
-    Args:
-        text: the duration; units s, m (minutes), h, d and w.
-
-    Returns:
-        The duration as a positive timedelta.
-
-    Raises:
-        ValueError: the text is not a positive duration in that form.
-    """
-    match = _DURATION.match(text)
-    if not match or int(match.group(1)) == 0:
-        raise ValueError("expected a duration like 30m, 2h, 48h or 7d")
-    return timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
+    """A single duration such as ``30m``, ``2h``, ``48h`` or ``7d`` (see :mod:`bot.dates`)."""
+    return parse_offset(text)
 
 
 class Settings(BaseSettings):
@@ -54,6 +40,16 @@ class Settings(BaseSettings):
     verification: Literal["coordinator", "second-person", "off"] = "coordinator"
     verify_escalate_after: timedelta = timedelta(minutes=10)
     alert_chat_ids: Annotated[frozenset[int], NoDecode] = frozenset()
+    hearing_reminders: Annotated[tuple[timedelta, ...], NoDecode] = (
+        timedelta(hours=24),
+        timedelta(hours=1),
+    )
+    release_reminders: Annotated[tuple[timedelta, ...], NoDecode] = (
+        timedelta(days=7),
+        timedelta(days=1),
+        timedelta(hours=3),
+    )
+    digest_time: Annotated[time | None, NoDecode] = time(8, 0)
 
     @field_validator("bot_token", mode="before")
     @classmethod
@@ -91,6 +87,25 @@ class Settings(BaseSettings):
     @classmethod
     def _duration(cls, value: object) -> object:
         return parse_duration(value) if isinstance(value, str) else value
+
+    @field_validator("hearing_reminders", "release_reminders", mode="before")
+    @classmethod
+    def _offsets(cls, value: object) -> object:
+        if isinstance(value, str):
+            return parse_offsets(value) if value.strip() else ()
+        return value
+
+    @field_validator("digest_time", mode="before")
+    @classmethod
+    def _clock_time(cls, value: object) -> object:
+        if isinstance(value, str):
+            if not value.strip():
+                return None
+            match = re.fullmatch(r"\s*([01]?\d|2[0-3]):([0-5]\d)\s*", value)
+            if not match:
+                raise ValueError("expected a time like 08:00, or nothing to turn the digest off")
+            return time(int(match.group(1)), int(match.group(2)))
+        return value
 
     @field_validator("verification", mode="before")
     @classmethod

@@ -24,6 +24,11 @@ class Person:
     notes: str
     created_at: datetime
     last_reported_at: datetime | None
+    release_at: datetime | None = None  # expected release (the date at 09:00 local by default)
+
+    @property
+    def in_custody(self) -> bool:
+        return self.status != Status.FREE
 
 
 def person_from_row(row: aiosqlite.Row) -> Person:
@@ -37,6 +42,7 @@ def person_from_row(row: aiosqlite.Row) -> Person:
         notes=row["notes"],
         created_at=from_db_time(row["created_at"]),
         last_reported_at=from_db_time(row["last_reported_at"]) if row["last_reported_at"] else None,
+        release_at=from_db_time(row["release_at"]) if row["release_at"] else None,
     )
 
 
@@ -107,3 +113,28 @@ class PeopleRepository:
             " WHERE id = ?",
             (status.value, to_db_time(since), held_at, person_id),
         )
+
+    async def set_release_in(
+        self, conn: aiosqlite.Connection, person_id: int, release_at: datetime | None
+    ) -> None:
+        await conn.execute(
+            "UPDATE people SET release_at = ? WHERE id = ?",
+            (to_db_time(release_at) if release_at else None, person_id),
+        )
+
+    async def releases_between(self, start: datetime, end: datetime) -> list[Person]:
+        """People in custody whose expected release falls in [start, end], soonest first."""
+        rows = await self._db.fetch_all(
+            "SELECT * FROM people WHERE status != 'free' AND release_at >= ? AND release_at <= ?"
+            " ORDER BY release_at, id",
+            (to_db_time(start), to_db_time(end)),
+        )
+        return [person_from_row(row) for row in rows]
+
+    async def in_custody(self) -> list[Person]:
+        """Everyone detained, arrested or imprisoned, by expected release (unknown last)."""
+        rows = await self._db.fetch_all(
+            "SELECT * FROM people WHERE status != 'free'"
+            " ORDER BY release_at IS NULL, release_at, status_since, id"
+        )
+        return [person_from_row(row) for row in rows]

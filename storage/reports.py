@@ -238,3 +238,10 @@ class ReportRepository:
             (report_id,),
         )
         return int(row["id"]) if row else None
+
+    async def pending(self) -> list[Report]:
+        """Reports waiting for a coordinator, oldest first."""
+        rows = await self._db.fetch_all(
+            "SELECT * FROM reports WHERE state = 'pending' ORDER BY reported_at, id"
+        )
+        return [_report(row) for row in rows]

@@ -26,6 +26,7 @@ class User:
     created_at: datetime
     last_seen_at: datetime
     alert_mode: str = "all"  # "all", or "followed": only alerts about people they follow
+    digest: bool = False  # receives the public daily digest
 
     @property
     def display(self) -> str:
@@ -45,6 +46,7 @@ def _user(row: aiosqlite.Row) -> User:
         created_at=from_db_time(row["created_at"]),
         last_seen_at=from_db_time(row["last_seen_at"]),
         alert_mode=row["alert_mode"],
+        digest=bool(row["digest"]),
     )
 
 
@@ -157,5 +159,19 @@ class UserRepository:
             " AND (alert_mode = 'all' OR ? IS NULL OR telegram_id IN"
             " (SELECT user_id FROM follows WHERE person_id = ?)) ORDER BY telegram_id",
             (person_id, person_id),
+        )
+        return [row["telegram_id"] for row in rows]
+
+    async def set_digest(self, telegram_id: int, on: bool) -> None:
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "UPDATE users SET digest = ? WHERE telegram_id = ?", (int(on), telegram_id)
+            )
+
+    async def digest_readers(self) -> list[int]:
+        """Subscribed people who chose to receive the daily digest."""
+        rows = await self._db.fetch_all(
+            "SELECT telegram_id FROM users WHERE digest = 1 AND subscribed = 1"
+            " AND role != 'none' ORDER BY telegram_id"
         )
         return [row["telegram_id"] for row in rows]

@@ -1,0 +1,178 @@
+"""Hearings: set, move, cancel, attend; each change is announced and its reminders re-planned."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import aiosqlite
+
+from bot.clock import Clock
+from bot.court_text import hearing_announcement
+from bot.i18n import translator
+from bot.people import MAX_NAME_LENGTH, clean_name, match_key
+from bot.reminders import ReminderService
+from bot.settings import Settings
+from storage.database import Database
+from storage.hearings import Hearing, HearingRepository, HearingState
+from storage.outbox import NewAlert, OutboxRepository
+from storage.people import PeopleRepository, Person
+from storage.users import User, UserRepository
+
+MAX_PLACE_LENGTH = 300
+MAX_NOTES_LENGTH = 1000
+OVER_AFTER = timedelta(hours=6)  # a hearing this long past its start is over
+ANNOUNCEMENT_PRIORITY = 1
+
+
+class HearingStatus(enum.Enum):
+    DONE = "done"
+    NOT_FOUND = "not_found"
+    NOT_SCHEDULED = "not_scheduled"  # cancelled or over
+    UNCHANGED = "unchanged"
+
+
+@dataclass(frozen=True, slots=True)
+class HearingResult:
+    status: HearingStatus
+    hearing: Hearing | None = None
+
+
+def is_closed(notes: str) -> bool:
+    """``closed`` in the notes (any case, or Russian/Kazakh words) marks a closed-door hearing."""
+    words = notes.casefold().replace(",", " ").split()
+    return any(word in ("closed", "закрытое", "закрытый", "жабық") for word in words)
+
+
+class HearingService:
+    """Hearings and their announcements, in one transaction with their reminders."""
+
+    def __init__(
+        self,
+        db: Database,
+        hearings: HearingRepository,
+        people: PeopleRepository,
+        users: UserRepository,
+        outbox: OutboxRepository,
+        reminders: ReminderService,
+        settings: Settings,
+        clock: Clock,
+        *,
+        wake_sender: Callable[[], None],
+    ) -> None:
+        self._db = db
+        self._hearings = hearings
+        self._people = people
+        self._users = users
+        self._outbox = outbox
+        self._reminders = reminders
+        self._settings = settings
+        self._clock = clock
+        self._wake = wake_sender
+
+    async def get(self, hearing_id: int) -> Hearing | None:
+        return await self._hearings.get(hearing_id)
+
+    async def person(self, name: str) -> Person | None:
+        found = await self._people.find_by_key(match_key(name))
+        return found[0] if found else None
+
+    async def create(
+        self, actor: User, name: str, starts_at: datetime, place: str, notes: str
+    ) -> Hearing:
+        """Record a hearing (creating the person if new), announce it, plan its reminders."""
+        now = self._clock.now()
+        person = await self.person(name)
+        async with self._db.transaction() as conn:
+            if person is None:
+                person_id = await self._people.create_in(
+                    conn, name=clean_name(name)[:MAX_NAME_LENGTH], key=match_key(name), now=now
+                )
+            else:
+                person_id = person.id
+            hearing_id = await self._hearings.insert_in(
+                conn,
+                person_id=person_id,
+                starts_at=starts_at,
+                place=place.strip()[:MAX_PLACE_LENGTH],
+                notes=notes.strip()[:MAX_NOTES_LENGTH],
+                closed=is_closed(notes),
+                created_by=actor.telegram_id,
+                now=now,
+            )
+            await self._reminders.replan_hearing_in(conn, hearing_id, starts_at)
+            await self._announce_in(conn, hearing_id, "new")
+        await self._after_change()
+        hearing = await self._hearings.get(hearing_id)
+        assert hearing is not None
+        return hearing
+
+    async def move(self, hearing_id: int, starts_at: datetime) -> HearingResult:
+        hearing = await self._hearings.get(hearing_id)
+        if hearing is None:
+            return HearingResult(HearingStatus.NOT_FOUND)
+        if hearing.starts_at == starts_at:
+            return HearingResult(HearingStatus.UNCHANGED, hearing)
+        async with self._db.transaction() as conn:
+            if not await self._hearings.move_in(conn, hearing_id, starts_at, self._clock.now()):
+                return HearingResult(HearingStatus.NOT_SCHEDULED, hearing)
+            await self._reminders.replan_hearing_in(conn, hearing_id, starts_at)
+            await self._announce_in(conn, hearing_id, "moved")
+        await self._after_change()
+        return HearingResult(HearingStatus.DONE, await self._hearings.get(hearing_id))
+
+    async def cancel(self, hearing_id: int) -> HearingResult:
+        hearing = await self._hearings.get(hearing_id)
+        if hearing is None:
+            return HearingResult(HearingStatus.NOT_FOUND)
+        async with self._db.transaction() as conn:
+            if not await self._hearings.cancel_in(conn, hearing_id, self._clock.now()):
+                return HearingResult(HearingStatus.NOT_SCHEDULED, hearing)
+            await self._reminders.replan_hearing_in(conn, hearing_id, None)
+            await self._announce_in(conn, hearing_id, "cancelled")
+        await self._after_change()
+        return HearingResult(HearingStatus.DONE, await self._hearings.get(hearing_id))
+
+    async def upcoming(self, name: str = "") -> tuple[list[Hearing], Person | None]:
+        """Scheduled hearings ahead, of one person if ``name`` is given."""
+        person = await self.person(name) if name else None
+        if name and person is None:
+            return [], None
+        hearings = await self._hearings.upcoming(
+            self._clock.now(), person_id=person.id if person else None
+        )
+        return hearings, person
+
+    async def attend(self, user: User, hearing_id: int, attending: bool) -> HearingResult:
+        """``/attend`` and ``/unattend``: only for scheduled hearings."""
+        hearing = await self._hearings.get(hearing_id)
+        if hearing is None:
+            return HearingResult(HearingStatus.NOT_FOUND)
+        if hearing.state != HearingState.SCHEDULED or hearing.starts_at <= self._clock.now():
+            return HearingResult(HearingStatus.NOT_SCHEDULED, hearing)
+        if attending:
+            changed = await self._hearings.attend(hearing_id, user.telegram_id)
+        else:
+            changed = await self._hearings.unattend(hearing_id, user.telegram_id)
+        status = HearingStatus.DONE if changed else HearingStatus.UNCHANGED
+        return HearingResult(status, await self._hearings.get(hearing_id))
+
+    async def close_past(self) -> int:
+        """Mark hearings long past as over and forget who attended (the count stays)."""
+        return await self._hearings.close_past(self._clock.now() - OVER_AFTER)
+
+    async def _announce_in(self, conn: aiosqlite.Connection, hearing_id: int, change: str) -> None:
+        hearing = await self._hearings.get(hearing_id)
+        assert hearing is not None
+        _ = translator(self._settings.default_language)
+        text = hearing_announcement(_, hearing, self._settings.timezone, change)
+        recipients = await self._users.alert_recipients(hearing.person_id)
+        chat_ids = [*recipients, *sorted(self._settings.alert_chat_ids)]
+        alert = NewAlert(kind="hearing", text=text, priority=ANNOUNCEMENT_PRIORITY)
+        await self._outbox.enqueue_in(conn, alert, chat_ids, self._clock.now())
+
+    async def _after_change(self) -> None:
+        self._wake()
+        await self._reminders.changed()

@@ -1,0 +1,43 @@
+"""The wake-up calls for reminders, mirrored from the database into PTB's JobQueue.
+
+Each pending reminder row gets a job named ``reminder:{id}`` at its due time. A job carries only
+that id, and its run just asks the reminder service to send whatever is due, so a job that runs
+early, late or twice does no harm. The jobs are rebuilt from the rows at start and after every
+change.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram.ext import JobQueue
+
+from bot.context import DabylContext
+from bot.reminders import ReminderService
+
+logger = logging.getLogger(__name__)
+
+PREFIX = "reminder:"
+
+
+async def _wake(context: DabylContext) -> None:
+    await context.services.reminders.fire_due()
+
+
+class ReminderScheduler:
+    """Keeps one job per pending reminder."""
+
+    def __init__(self, job_queue: JobQueue[DabylContext], reminders: ReminderService) -> None:
+        self._jobs = job_queue
+        self._reminders = reminders
+
+    async def rebuild(self) -> int:
+        """Replace the reminder jobs with one per pending row; returns how many."""
+        for job in self._jobs.jobs():
+            if job.name and job.name.startswith(PREFIX):
+                job.schedule_removal()
+        pending = await self._reminders.pending()
+        for reminder in pending:
+            self._jobs.run_once(_wake, when=reminder.due_at, name=f"{PREFIX}{reminder.id}")
+        logger.debug("Scheduled %d reminder(s)", len(pending))
+        return len(pending)
