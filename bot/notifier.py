@@ -11,7 +11,7 @@ from html import escape
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.error import TelegramError
 
 from bot.alert_text import local_time, report_html
 from bot.i18n import Translator, translator
@@ -74,7 +74,9 @@ class TelegramNotifier:
                 sent = await self._bot.send_message(
                     user.telegram_id, text, parse_mode=ParseMode.HTML, reply_markup=buttons
                 )
-            except (Forbidden, BadRequest) as error:
+            except TelegramError as error:
+                # Blocked, gone, or a timeout: the other coordinators must still be asked, and
+                # the escalation job asks everyone again if nobody decides.
                 logger.warning(
                     "Could not ask a coordinator to verify report %d: %s", report.id, error
                 )
@@ -122,5 +124,5 @@ class TelegramNotifier:
             )
         try:
             await self._bot.send_message(report.reporter_id, text)
-        except (Forbidden, BadRequest) as error:
+        except TelegramError as error:  # the decision stands; the reporter can ask
             logger.warning("Could not tell the reporter of report %d: %s", report.id, error)

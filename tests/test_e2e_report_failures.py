@@ -1,0 +1,40 @@
+"""End to end: reports keep their promises when Telegram or the input misbehaves."""
+
+from __future__ import annotations
+
+from bot.app import DabylApplication
+from bot.roles import Role
+from tests.conftest import ADMIN_ID
+from tests.fakebotapi import FakeBotAPI
+from tests.scenario import join, message_containing, services_of
+
+
+async def test_a_failed_verification_request_does_not_stop_the_others_or_the_receipt(
+    telegram: FakeBotAPI, bot: DabylApplication
+) -> None:
+    aigerim = await join(telegram, bot, ADMIN_ID, "Aigerim Nurlanovna")  # asked first
+    daniyar = await join(telegram, bot, 6001, "Daniyar Sarsenbayev", Role.COORDINATOR)
+    marat = await join(telegram, bot, 6002, "Marat Ospanov", Role.MEMBER)
+    telegram.fail_next("sendMessage", 502)  # the request to the admin is lost
+    await marat.send("/detained Saule Bekova; Abay square")
+    await message_containing(daniyar, "Please verify this report from Marat")
+    assert "waiting for a coordinator" in (await message_containing(marat, "Report #1")).text
+    await aigerim.expect_no_reply(within=0.3)
+
+
+async def test_the_decision_stands_when_telling_the_reporter_fails(
+    telegram: FakeBotAPI, bot: DabylApplication
+) -> None:
+    daniyar = await join(telegram, bot, 6001, "Daniyar Sarsenbayev", Role.COORDINATOR)
+    marat = await join(telegram, bot, 6002, "Marat Ospanov", Role.MEMBER)
+    await join(telegram, bot, 6003, "Asel Nurpeis")
+    await marat.send("/detained Saule Bekova; Abay square")
+    await message_containing(daniyar, "Please verify")
+    await marat.expect_reply()
+    services = services_of(bot)
+    await services.broadcaster.stop()  # so the one failing sendMessage is the outcome's
+    telegram.fail_next("sendMessage", 502)
+    await daniyar.send("/verify 1")
+    assert "confirmed" in (await message_containing(daniyar, "Report #1 confirmed")).text
+    rows = await services.db.fetch_all("SELECT chat_id FROM deliveries ORDER BY chat_id")
+    assert [row["chat_id"] for row in rows] == [6001, 6002, 6003]
