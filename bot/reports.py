@@ -20,7 +20,7 @@ from bot.roles import Role
 from bot.settings import Settings
 from bot.verification import Policy, initial_state, may_decide, verifiers
 from storage.database import Database
-from storage.outbox import NewAlert, OutboxRepository
+from storage.outbox import DeliveryState, NewAlert, OutboxRepository
 from storage.people import PeopleRepository, Person
 from storage.reports import (
     Media,
@@ -435,9 +435,17 @@ class ReportService:
         person = await self._person_of(report)
         about = kind_label(_, report.kind) + (f": {person.name}" if person else "")
         if what == "retracted":
-            # Whoever has not received the original yet will not: it was withdrawn.
-            await self._outbox.cancel_pending_in(conn, alert_id, now)
-            chat_ids = await self._outbox.recipients(alert_id)
+            # Whoever saw any part of the original gets the correction, including those whose
+            # photo or location was still due. What has not gone out yet, the rest of the
+            # original and any follow-up ("verified", "more on"), is withdrawn.
+            chat_ids = [
+                d.chat_id
+                for d in await self._outbox.deliveries(alert_id)
+                if d.state == DeliveryState.SENT
+                or (d.parts_sent > 0 and d.state != DeliveryState.BLOCKED)
+            ]
+            for withdrawn in await self._reports.alerts_of(report.id):
+                await self._outbox.cancel_pending_in(conn, withdrawn, now)
             text = _(
                 "❌ Correction: report #{id} ({about}) was withdrawn.",
                 id=report.id,

@@ -230,6 +230,13 @@ class ReportRepository:
         )
         return [(row["chat_id"], row["message_id"]) for row in rows]
 
+    async def alerts_of(self, report_id: int) -> list[int]:
+        """Ids of every alert about this report (the alert, its follow-ups), oldest first."""
+        rows = await self._db.fetch_all(
+            "SELECT id FROM alerts WHERE report_id = ? ORDER BY id", (report_id,)
+        )
+        return [int(row["id"]) for row in rows]
+
     async def alert_of(self, report_id: int) -> int | None:
         """The id of the alert that carried this report to subscribers, if it went out."""
         row = await self._db.fetch_one(
