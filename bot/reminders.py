@@ -162,7 +162,8 @@ class ReminderService:
         late: list[int] = []
         missed: list[Reminder] = []
         for reminder in await self._reminders.due(now):
-            if reminder.event_at <= now:
+            # The release-day question stays useful after the release time; others do not.
+            if reminder.event_at <= now and reminder.kind != ReminderKind.RELEASE_CHECK:
                 if await self._claim(reminder, ReminderState.MISSED):
                     missed.append(reminder)
                 continue
@@ -203,9 +204,13 @@ class ReminderService:
                 chat_ids = await self._hearings.attendees(hearing.id)
         else:
             person = await self._people.get(reminder.person_id or 0)
-            if person is None or not person.in_custody or person.release_at != reminder.event_at:
+            stale = person is None or not person.in_custody or person.release_at is None
+            if reminder.kind == ReminderKind.RELEASE and not stale:
+                stale = person.release_at != reminder.event_at  # type: ignore[union-attr]
+            if stale:
                 await self._claim(reminder, ReminderState.CANCELLED)  # released or date changed
                 return False
+            assert person is not None
             if reminder.kind == ReminderKind.RELEASE_CHECK:
                 if not await self._claim(reminder, ReminderState.SENT):
                     return False
