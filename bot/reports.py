@@ -23,6 +23,7 @@ from storage.database import Database
 from storage.outbox import DeliveryState, NewAlert, OutboxRepository
 from storage.people import PeopleRepository, Person
 from storage.reports import (
+    LIVE_STATES,
     Media,
     NewReport,
     Report,
@@ -305,6 +306,8 @@ class ReportService:
             target = await self._get(report.duplicate_of)
         else:
             target = report
+        if target.state not in LIVE_STATES:
+            return Attachment(AttachStatus.NO_REPORT)  # the report it corroborates was withdrawn
         async with self._db.transaction() as conn:
             if media is not None:
                 await self._reports.add_media_in(conn, target.id, media, now)
@@ -415,6 +418,9 @@ class ReportService:
         await self._outbox.enqueue_in(
             conn, alert, [*recipients, *sorted(self._settings.alert_chat_ids)], self._clock.now()
         )
+        # An alert carries one file: each further photo, voice note or video follows it.
+        for extra in media[1:]:
+            await self._follow_up_in(conn, report, "attachment", self._clock.now(), media=extra)
 
     async def _follow_up_in(
         self,

@@ -38,3 +38,22 @@ async def test_the_decision_stands_when_telling_the_reporter_fails(
     assert "confirmed" in (await message_containing(daniyar, "Report #1 confirmed")).text
     rows = await services.db.fetch_all("SELECT chat_id FROM deliveries ORDER BY chat_id")
     assert [row["chat_id"] for row in rows] == [6001, 6002, 6003]
+
+
+async def test_every_photo_and_video_added_to_a_pending_report_goes_out(
+    telegram: FakeBotAPI, bot: DabylApplication
+) -> None:
+    daniyar = await join(telegram, bot, 6001, "Daniyar Sarsenbayev", Role.COORDINATOR)
+    marat = await join(telegram, bot, 6002, "Marat Ospanov", Role.MEMBER)
+    asel = await join(telegram, bot, 6003, "Asel Nurpeis")
+    await marat.send("/detained Saule Bekova; Abay square")
+    await marat.expect_reply()
+    await marat.send_photo()
+    assert "Added to report #1" in (await marat.expect_reply()).text
+    await marat.send_video()
+    assert "Added to report #1" in (await marat.expect_reply()).text
+    await daniyar.send("/verify 1")
+    await message_containing(asel, "Detained: Saule Bekova")
+    received = await asel.expect_replies(3, timeout=10)
+    assert sum("photo" in m.raw for m in received) == 1
+    assert sum("video" in m.raw for m in received) == 1

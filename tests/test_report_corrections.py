@@ -67,3 +67,20 @@ async def test_retract_withdraws_follow_ups_not_sent_yet(
     assert {(row["state"], row["error"]) for row in rows} == {
         (DeliveryState.FAILED.value, CANCELLED)
     }
+
+
+async def test_a_photo_for_a_withdrawn_report_is_not_sent(
+    services: Services, clock: FrozenClock
+) -> None:
+    daniyar = await person(services, 6001, "Daniyar", Role.COORDINATOR)
+    gulnara = await person(services, 6004, "Gulnara", Role.COORDINATOR)
+    draft = Draft(ReportKind.DETENTION, name="Saule Bekova", place="Abay sq")
+    original = (await services.reports.submit(daniyar, draft)).report
+    await services.reports.submit(gulnara, draft)  # corroborates the original
+    await services.reports.retract(original.id, daniyar, "a false alarm")
+
+    attached = await services.reports.attach(gulnara, media=Media("photo", "F3"))
+
+    assert attached.status == AttachStatus.NO_REPORT
+    rows = await services.db.fetch_all("SELECT id FROM alerts WHERE kind = 'followup'")
+    assert rows == []
