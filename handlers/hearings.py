@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from telegram import Update
+from datetime import datetime
+
+from telegram import Message, Update
 from telegram.constants import ParseMode
 from telegram.ext import BaseHandler, CommandHandler
 
@@ -32,6 +34,23 @@ def date_problem(_: Translator, error: DateError) -> str:
     return f"{reasons[error.problem]} {example} {_('Nothing was saved.')}"
 
 
+async def hearing_time(message: Message, context: DabylContext, text: str) -> datetime | None:
+    """A new hearing time typed by a coordinator, or None after explaining what is wrong."""
+    services = context.services
+    try:
+        when = parse_when(
+            text,
+            now=services.clock.now(),
+            zone=services.settings.timezone,
+            need_time=True,
+            future=True,
+        )
+    except DateError as error:
+        await message.reply_text(date_problem(context.tr, error))
+        return None
+    return when.moment
+
+
 async def hearing(update: Update, context: DabylContext) -> None:
     """/hearing <name>; <date and time>; <court or place>[; notes]"""
     message, actor, _ = update.effective_message, context.actor, context.tr
@@ -46,18 +65,10 @@ async def hearing(update: Update, context: DabylContext) -> None:
         await message.reply_text(usage)
         return
     services = context.services
-    try:
-        when = parse_when(
-            when_text,
-            now=services.clock.now(),
-            zone=services.settings.timezone,
-            need_time=True,
-            future=True,
-        )
-    except DateError as error:
-        await message.reply_text(date_problem(_, error))
+    when = await hearing_time(message, context, when_text)
+    if when is None:
         return
-    created = await services.hearings.create(actor, name, when.moment, place, notes)
+    created = await services.hearings.create(actor, name, when, place, notes)
     text = _(
         "Hearing #{id} recorded: {name}, {time}. Subscribers are being told.",
         id=created.id,
@@ -106,18 +117,10 @@ async def move_hearing(update: Update, context: DabylContext) -> None:
         )
         return
     services = context.services
-    try:
-        when = parse_when(
-            when_text,
-            now=services.clock.now(),
-            zone=services.settings.timezone,
-            need_time=True,
-            future=True,
-        )
-    except DateError as error:
-        await message.reply_text(date_problem(_, error))
+    when = await hearing_time(message, context, when_text)
+    if when is None:
         return
-    result = await services.hearings.move(hearing_id, when.moment)
+    result = await services.hearings.move(hearing_id, when)
     await message.reply_text(hearing_outcome(_, result.status, hearing_id, "moved"))
 
 
