@@ -8,7 +8,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 from bot.context import DabylContext
 from bot.i18n import N_, Translator
 from bot.notifier import CONFIRM, REJECT
-from bot.reports import Decision, DecisionStatus
+from bot.reports import MAX_DETAILS_LENGTH, Decision, DecisionStatus
 from handlers.common import argument_text, report_id_of, split_fields
 from storage.reports import ReportState
 
@@ -56,6 +56,12 @@ async def decide(update: Update, context: DabylContext) -> None:
     report_id = report_id_of(raw_id)
     if report_id is None or (action == "retract" and not reason):
         await message.reply_text(_(USAGE[action]))
+        return
+    if len(reason) > MAX_DETAILS_LENGTH:
+        # The reason goes into the correction and to the reporter; past this it may not fit
+        # in one Telegram message, and the correction would fail for everyone.
+        too_long = _("The reason is too long (at most {n} characters).", n=MAX_DETAILS_LENGTH)
+        await message.reply_text(f"{too_long} {_('Nothing was saved.')}\n{_(USAGE[action])}")
         return
     reports = context.services.reports
     if action == "verify":

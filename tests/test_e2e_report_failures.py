@@ -57,3 +57,19 @@ async def test_every_photo_and_video_added_to_a_pending_report_goes_out(
     received = await asel.expect_replies(3, timeout=10)
     assert sum("photo" in m.raw for m in received) == 1
     assert sum("video" in m.raw for m in received) == 1
+
+
+async def test_an_overlong_reason_is_refused_and_nothing_is_retracted(
+    telegram: FakeBotAPI, bot: DabylApplication
+) -> None:
+    daniyar = await join(telegram, bot, 6001, "Daniyar Sarsenbayev", Role.COORDINATOR)
+    asel = await join(telegram, bot, 6003, "Asel Nurpeis")
+    await daniyar.send("/detained Saule Bekova; Abay square")
+    await message_containing(asel, "Detained: Saule Bekova")
+    await daniyar.send("/retract 1; " + "x" * 4000)  # a correction this long cannot be sent
+    reply = await message_containing(daniyar, "Nothing was saved")
+    assert "The reason is too long (at most 2000 characters)" in reply.text
+    assert "Example: /retract 12; a false alarm" in reply.text
+    report = await services_of(bot).reports.get(1)
+    assert report is not None
+    assert report.state.value == "confirmed"
