@@ -25,6 +25,12 @@ class Person:
     created_at: datetime
     last_reported_at: datetime | None
     release_at: datetime | None = None  # expected release (the date at 09:00 local by default)
+    postal_address: str = ""
+    birthday: str = ""  # YYYY-MM-DD or empty
+    lawyer_contact: str = ""
+    public_notes: str = ""
+    internal_notes: str = ""
+    health_public: bool = False
 
     @property
     def in_custody(self) -> bool:
@@ -43,6 +49,12 @@ def person_from_row(row: aiosqlite.Row) -> Person:
         created_at=from_db_time(row["created_at"]),
         last_reported_at=from_db_time(row["last_reported_at"]) if row["last_reported_at"] else None,
         release_at=from_db_time(row["release_at"]) if row["release_at"] else None,
+        postal_address=row["postal_address"],
+        birthday=row["birthday"],
+        lawyer_contact=row["lawyer_contact"],
+        public_notes=row["public_notes"],
+        internal_notes=row["internal_notes"],
+        health_public=bool(row["health_public"]),
     )
 
 
@@ -138,3 +150,26 @@ class PeopleRepository:
             " ORDER BY release_at IS NULL, release_at, status_since, id"
         )
         return [person_from_row(row) for row in rows]
+
+    # The case-file columns /set may change; anything else is refused before it reaches SQL.
+    EDITABLE = frozenset(
+        {
+            "city",
+            "held_at",
+            "postal_address",
+            "birthday",
+            "lawyer_contact",
+            "public_notes",
+            "internal_notes",
+            "health_public",
+        }
+    )
+
+    async def set_field(self, person_id: int, column: str, value: str | int) -> None:
+        if column not in self.EDITABLE:
+            raise ValueError(f"not an editable column: {column}")
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                f"UPDATE people SET {column} = ? WHERE id = ?",  # column from EDITABLE only
+                (value, person_id),
+            )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -109,5 +110,28 @@ async def test_rebuilding_alerts_keeps_alerts_and_their_deliveries(
                 "INSERT INTO alerts (kind, priority, text, created_at)"
                 " VALUES ('reminder', 2, 'y', '2026-03-01T09:00:00+00:00')"
             )
+    finally:
+        await db.close()
+
+
+async def test_audit_rows_cannot_be_changed_or_deleted(tmp_path: Path) -> None:
+    db = await Database.open(tmp_path / "dabyl.sqlite3")
+    await db.migrate()
+    try:
+        async with db.transaction() as conn:
+            await conn.execute("INSERT INTO audit_log (at, action) VALUES ('t', 'revoke')")
+        for statement in (
+            "UPDATE audit_log SET action = 'nothing'",
+            "DELETE FROM audit_log",
+        ):
+
+            async def tamper(sql: str = statement) -> None:
+                async with db.transaction() as conn:
+                    await conn.execute(sql)
+
+            with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+                await tamper()
+        rows = await db.fetch_all("SELECT action FROM audit_log")
+        assert [row["action"] for row in rows] == ["revoke"]
     finally:
         await db.close()
