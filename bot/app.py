@@ -17,6 +17,7 @@ from bot.settings import Settings
 from handlers import (
     agenda,
     attachments,
+    audit,
     errors,
     fallback,
     following,
@@ -45,6 +46,7 @@ GATE_GROUP, FEATURE_GROUP = -1, 0
 # photo belongs to the draft, not to an earlier report.
 FEATURES = (
     start,
+    audit,
     agenda,
     hearings,
     sentences,

@@ -88,6 +88,7 @@ COMMANDS: tuple[Command, ...] = (
         "revoke", Role.COORDINATOR, N_("Take someone's role away"), N_("<user id or @username>")
     ),
     Command("members", Role.COORDINATOR, N_("List members and coordinators")),
+    Command("audit", Role.ADMIN, N_("The latest audit log entries"), N_("[n]")),
 )
 
 BY_NAME: dict[str, Command] = {command.name: command for command in COMMANDS}

@@ -204,3 +204,27 @@ async def test_subscribe_and_unsubscribe(telegram: FakeBotAPI, bot: DabylApplica
     await asel.send("/subscribe")
     assert "Alerts are on" in (await asel.expect_reply()).text
     assert (await services_of(bot).users.get(6005)).subscribed is True
+
+
+async def test_admin_reads_the_audit_log_by_pseudonym(
+    telegram: FakeBotAPI, bot: DabylApplication
+) -> None:
+    services = services_of(bot)
+    aigerim = telegram.user(ADMIN_ID, "Aigerim", username="aigerim_n")
+    asel = telegram.user(6005, "Asel", username="asel_n")
+    for person in (aigerim, asel):
+        await person.send("/start")
+        await person.expect_reply()
+    await asel.send("/members")
+    await asel.expect_reply()
+    await asel.send("/audit")
+    assert "not available to you" in (await asel.expect_reply()).text
+    await aigerim.send("/audit 5")
+    log = (await aigerim.expect_reply()).text
+    asel_user = await services.users.get(6005)
+    assert f"{asel_user.pseudonym} · denied:/members · subscriber" in log
+    assert f"{asel_user.pseudonym} · denied:/audit" in log
+    assert "6005" not in log
+    assert "asel" not in log.lower()
+    await aigerim.send("/audit all")
+    assert "Example: /audit 50" in (await aigerim.expect_reply()).text
