@@ -26,15 +26,19 @@ from telegram.warnings import PTBUserWarning
 from bot.alert_text import kind_label
 from bot.context import DabylContext
 from bot.i18n import Translator
-from bot.reports import Draft
+from bot.reports import Draft, Problem, check
 from handlers.common import media_of
-from handlers.reports import submit
+from handlers.reports import problem_reason, submit
 from storage.reports import ReportKind
 
 KIND, WHO, WHERE, DETAILS, PREVIEW = range(5)
 PREFIX = "report:"
 DRAFT = "report_draft"
 KINDS = (ReportKind.DETENTION, ReportKind.RELEASE, ReportKind.HEALTH, ReportKind.OTHER)
+# What each step can get wrong; that step is asked again rather than the draft lost at Send.
+NAME_PROBLEMS = (Problem.NAME_MISSING, Problem.NAME_TOO_LONG)
+PLACE_PROBLEMS = (Problem.PLACE_TOO_LONG,)
+DETAILS_PROBLEMS = (Problem.DETAILS_MISSING, Problem.DETAILS_TOO_LONG)
 
 
 def _button(text: str, data: str) -> InlineKeyboardButton:
@@ -64,6 +68,19 @@ async def _say(update: Update, text: str, markup: InlineKeyboardMarkup | None = 
         chat = update.effective_chat
         assert chat is not None
         await chat.send_message(text, reply_markup=markup, parse_mode=ParseMode.HTML)
+
+
+async def _refused(
+    update: Update, context: DabylContext, draft: Draft, problems: tuple[Problem, ...]
+) -> bool:
+    """Say what is wrong with the answer just given, if it is one of ``problems``."""
+    problem = check(draft)
+    if problem not in problems:
+        return False
+    _ = context.tr
+    text = f"{problem_reason(_, problem)} {_('Try again, or /cancel.')}"
+    await _say(update, escape(text), InlineKeyboardMarkup([_cancel_row(_)]))
+    return True
 
 
 async def start(update: Update, context: DabylContext) -> int:
@@ -106,7 +123,10 @@ async def chose_person(update: Update, context: DabylContext) -> int:
 async def typed_person(update: Update, context: DabylContext) -> int:
     """A name typed."""
     name = update.effective_message.text or ""  # type: ignore[union-attr]
-    _keep(context, replace(_draft(context), name=name))
+    draft = replace(_draft(context), name=name)
+    if await _refused(update, context, draft, NAME_PROBLEMS):
+        return WHO
+    _keep(context, draft)
     return await _ask_where(update, context)
 
 
@@ -127,6 +147,8 @@ async def got_place(update: Update, context: DabylContext) -> int:
             draft = replace(draft, latitude=location.latitude, longitude=location.longitude)
         else:
             draft = replace(draft, place=message.text or "")
+    if await _refused(update, context, draft, PLACE_PROBLEMS):
+        return WHERE
     _keep(context, draft)
     return await _ask_details(update, context)
 
@@ -140,6 +162,8 @@ async def got_details(update: Update, context: DabylContext) -> int:
             draft = replace(draft, media=(*draft.media, media), details=message.caption or "")
         else:
             draft = replace(draft, details=message.text or "")
+    if await _refused(update, context, draft, DETAILS_PROBLEMS):
+        return DETAILS
     _keep(context, draft)
     _ = context.tr
     name = draft.name

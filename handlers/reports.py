@@ -44,8 +44,8 @@ def formats(_: Translator) -> dict[ReportKind, str]:
     }
 
 
-def problem_text(_: Translator, problem: Problem, kind: ReportKind) -> str:
-    """Why a report was refused, followed by its format."""
+def problem_reason(_: Translator, problem: Problem) -> str:
+    """Why a report was refused, in one sentence."""
     reasons = {
         Problem.NAME_MISSING: _("Whom is this about? The name is missing."),
         Problem.NAME_TOO_LONG: _(
@@ -60,8 +60,13 @@ def problem_text(_: Translator, problem: Problem, kind: ReportKind) -> str:
             "The details are too long (at most {n} characters).", n=MAX_DETAILS_LENGTH
         ),
     }
+    return reasons[problem]
+
+
+def problem_text(_: Translator, problem: Problem, kind: ReportKind) -> str:
+    """Why a report was refused, followed by its format."""
     usage = formats(_).get(kind, "")
-    return f"{reasons[problem]} {_('Nothing was saved.')}\n{usage}".strip()
+    return f"{problem_reason(_, problem)} {_('Nothing was saved.')}\n{usage}".strip()
 
 
 def receipt(_: Translator, submission: Submission, context: DabylContext) -> str:

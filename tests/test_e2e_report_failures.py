@@ -73,3 +73,31 @@ async def test_an_overlong_reason_is_refused_and_nothing_is_retracted(
     report = await services_of(bot).reports.get(1)
     assert report is not None
     assert report.state.value == "confirmed"
+
+
+async def test_the_guided_report_asks_again_for_a_field_it_cannot_take(
+    telegram: FakeBotAPI, bot: DabylApplication
+) -> None:
+    marat = await join(telegram, bot, 6002, "Marat Ospanov", Role.MEMBER)
+    await marat.send("/report")
+    step = await marat.expect_reply()
+    await marat.press(step, "Health update")
+    step = await marat.expect_edit(step)
+    await marat.send("S" * 250)  # a pasted post, not a name
+    assert "The name is too long" in (await marat.expect_reply()).text
+    await marat.send("Saule Bekova")
+    step = await marat.expect_reply()
+    assert "Where?" in step.text
+    await marat.send("P" * 201)
+    assert "The place is too long" in (await marat.expect_reply()).text
+    await marat.press(step, "Skip")
+    step = await marat.expect_edit(step)
+    await marat.press(step, "Skip")  # a health update needs its details
+    assert "The details are missing" in (await marat.expect_edit(step)).text
+    await marat.send("x" * 2001)
+    assert "The details are too long" in (await marat.expect_reply()).text
+    await marat.send("day 12 of hunger strike")
+    preview = await marat.expect_reply()
+    assert "Health update: Saule Bekova" in preview.text
+    await marat.press(preview, "Send")
+    assert "Report #1 received" in (await message_containing(marat, "Report #1")).text
