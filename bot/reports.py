@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from html import escape
 from typing import Protocol
@@ -114,6 +114,7 @@ class Submission:
     status: SubmitStatus
     report: Report
     original: Report | None = None  # for a duplicate: the report it corroborates
+    confirmed_original: bool = False  # a coordinator's duplicate sent the waiting original
 
 
 class DecisionStatus(enum.Enum):
@@ -193,7 +194,17 @@ class ReportService:
                 person.id, draft.kind, now - DUPLICATE_WINDOW
             )
             if original is not None:
-                return await self._corroborate(reporter, draft, original, now)
+                submission = await self._corroborate(reporter, draft, original, now)
+                # A report this reporter makes would go out at once, so it must not wait
+                # behind the same report from someone less trusted: it confirms that one.
+                trusted = initial_state(self.policy, reporter.role) == ReportState.CONFIRMED
+                if original.state == ReportState.PENDING and trusted:
+                    decision = await self.confirm(original.id, reporter)
+                    if decision.status == DecisionStatus.DONE:
+                        return replace(
+                            submission, original=decision.report, confirmed_original=True
+                        )
+                return submission
         state = initial_state(self.policy, reporter.role)
         async with self._db.transaction() as conn:
             # A new name becomes a person in the same transaction as its first report.

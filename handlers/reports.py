@@ -76,13 +76,17 @@ def receipt(_: Translator, submission: Submission, context: DabylContext) -> str
     if submission.status == SubmitStatus.DUPLICATE:
         original = submission.original
         assert original is not None
-        return _(
+        matches = _(
             "Thank you. This matches report #{original} from {time}, which now has {count} "
-            "reports. No second alert is sent.",
+            "reports.",
             original=original.id,
             time=local_time(original.reported_at, zone),
             count=original.corroborations,
         )
+        if submission.confirmed_original:
+            sent = _("Your report confirms it: it is being sent to subscribers now.")
+            return f"{matches} {sent}"
+        return matches + " " + _("No second alert is sent.")
     head = _(
         "Report #{id} received at {time}.", id=report.id, time=local_time(report.reported_at, zone)
     )

@@ -101,3 +101,20 @@ async def test_the_guided_report_asks_again_for_a_field_it_cannot_take(
     assert "Health update: Saule Bekova" in preview.text
     await marat.press(preview, "Send")
     assert "Report #1 received" in (await message_containing(marat, "Report #1")).text
+
+
+async def test_a_coordinators_own_report_sends_a_matching_report_still_waiting(
+    telegram: FakeBotAPI, bot: DabylApplication
+) -> None:
+    daniyar = await join(telegram, bot, 6001, "Daniyar Sarsenbayev", Role.COORDINATOR)
+    marat = await join(telegram, bot, 6002, "Marat Ospanov", Role.MEMBER)
+    asel = await join(telegram, bot, 6003, "Asel Nurpeis")
+    await marat.send("/detained Saule Bekova; Abay square")
+    await message_containing(daniyar, "Please verify")
+    # The coordinator saw it too and reports it: under VERIFICATION=coordinator that goes out.
+    await daniyar.send("/detained Saule Bekova; Abay square, near the fountain")
+    receipt = await message_containing(daniyar, "This matches report #1")
+    assert "it is being sent to subscribers now" in receipt.text
+    alert = await message_containing(asel, "Detained: Saule Bekova")
+    assert "Report #1 · verified by a coordinator · 2 reports" in alert.text
+    assert "verified" in (await message_containing(marat, "Your report #1")).text
