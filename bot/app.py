@@ -18,7 +18,9 @@ from handlers import (
     agenda,
     attachments,
     audit,
+    casefile,
     errors,
+    export,
     fallback,
     following,
     gate,
@@ -46,6 +48,8 @@ GATE_GROUP, FEATURE_GROUP = -1, 0
 # photo belongs to the draft, not to an earlier report.
 FEATURES = (
     start,
+    export,
+    casefile,
     audit,
     agenda,
     hearings,

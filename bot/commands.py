@@ -51,6 +51,11 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command("broadcast", Role.COORDINATOR, N_("Send a free-text alert"), N_("<text>")),
     Command("upcoming", Role.SUBSCRIBER, N_("Hearings and releases ahead"), N_("[days]")),
+    Command("status", Role.SUBSCRIBER, N_("Someone's status, or the overview"), N_("[name]")),
+    Command("person", Role.SUBSCRIBER, N_("Someone's case file"), N_("<name>")),
+    Command("custody", Role.SUBSCRIBER, N_("Everyone in custody")),
+    Command("find", Role.SUBSCRIBER, N_("Find people by name, in any script"), N_("<name>")),
+    Command("history", Role.SUBSCRIBER, N_("Someone's full timeline"), N_("<name>")),
     Command("attend", Role.SUBSCRIBER, N_("Say you will be at a hearing"), N_("<hearing id>")),
     Command("unattend", Role.SUBSCRIBER, N_("Take that back"), N_("<hearing id>")),
     Command("calendar", Role.SUBSCRIBER, N_("Hearings and releases as a calendar file")),
@@ -74,6 +79,13 @@ COMMANDS: tuple[Command, ...] = (
         Role.COORDINATOR,
         N_("Record a sentence and its release date"),
         N_("<name>; <term>[; <start date>][; credit <N> days]"),
+    ),
+    Command("set", Role.COORDINATOR, N_("Edit a case file"), N_("<name>; <field>; <value>")),
+    Command(
+        "export",
+        Role.COORDINATOR,
+        N_("Events as CSV and JSON"),
+        N_("[<from>; <to>][; with reporters]"),
     ),
     Command(
         "release_date", Role.COORDINATOR, N_("Set or correct a release date"), N_("<name>; <date>")
@@ -110,6 +122,8 @@ CALLBACK_COMMANDS: dict[str, str] = {
     "verify:": "verify",
     "report:": "report",
     "release:": "release_date",  # "Was she released?" buttons: coordinators
+    "history:": "history",
+    "pick:": "status",  # "Which one do you mean?" under /status, /person and /history
 }
 
 

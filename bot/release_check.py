@@ -7,7 +7,7 @@ from html import escape
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden
+from telegram.error import TelegramError
 
 from bot.i18n import translator
 from bot.settings import Settings
@@ -41,5 +41,5 @@ class TelegramReleaseAsker:
                     parse_mode=ParseMode.HTML,
                     reply_markup=InlineKeyboardMarkup([[released, not_yet]]),
                 )
-            except (Forbidden, BadRequest) as error:
+            except TelegramError as error:  # timeouts too: the others are still asked
                 logger.warning("Could not ask about the release of person %d: %s", person.id, error)

@@ -10,7 +10,9 @@ from bot.access import AccessService
 from bot.accounts import AccountService
 from bot.agenda import AgendaService
 from bot.broadcaster import Broadcaster, make_sender_bot, summary_sender
+from bot.casefile import CaseFileService
 from bot.clock import Clock
+from bot.export import ExportService
 from bot.following import FollowService
 from bot.hearings import HearingService
 from bot.invites import InviteService
@@ -30,6 +32,7 @@ from storage.people import PeopleRepository
 from storage.reminders import ReminderRepository
 from storage.reports import ReportRepository
 from storage.sentences import BotStateRepository, SentenceRepository
+from storage.timeline import EventLog, TimelineRepository
 from storage.updates import UpdateLog
 from storage.users import UserRepository
 
@@ -56,6 +59,8 @@ class Services:
     hearings: HearingService
     sentences: SentenceService
     agenda: AgendaService
+    casefiles: CaseFileService
+    exports: ExportService
 
     @classmethod
     def build(
@@ -165,4 +170,14 @@ class Services:
                 clock,
                 wake_sender=wake,
             ),
+            casefiles=CaseFileService(
+                people,
+                hearing_records,
+                report_records,
+                TimelineRepository(db),
+                audit,
+                settings,
+                clock,
+            ),
+            exports=ExportService(EventLog(db), audit, settings, clock),
         )

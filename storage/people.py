@@ -173,3 +173,15 @@ class PeopleRepository:
                 f"UPDATE people SET {column} = ? WHERE id = ?",  # column from EDITABLE only
                 (value, person_id),
             )
+
+    async def names(self) -> list[tuple[int, tuple[str, ...]]]:
+        """Every person's id with their name and aliases, for name matching."""
+        rows = await self._db.fetch_all(
+            "SELECT people.id, people.name, group_concat(person_aliases.alias, char(31)) AS aliases"
+            " FROM people LEFT JOIN person_aliases ON person_aliases.person_id = people.id"
+            " GROUP BY people.id ORDER BY people.id"
+        )
+        return [
+            (row["id"], (row["name"], *(row["aliases"].split("\x1f") if row["aliases"] else ())))
+            for row in rows
+        ]
