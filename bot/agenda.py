@@ -13,6 +13,7 @@ from bot.digest import DigestData, days_between, render_digest
 from bot.i18n import translator
 from bot.roles import Role
 from bot.settings import Settings
+from bot.text import chunks
 from storage.hearings import HearingRepository
 from storage.outbox import NewAlert, OutboxRepository
 from storage.people import PeopleRepository
@@ -152,7 +153,8 @@ class AgendaService:
         for chat_ids, full in ((coordinators, True), (readers, False)):
             if chat_ids:
                 text = render_digest(data, zone=zone, now=now, _=_, for_coordinators=full)
-                alert = NewAlert(kind="digest", text=text, priority=2)
-                await self._outbox.enqueue(alert, chat_ids, now)
+                for part in chunks(text.splitlines()):  # a long custody list needs several
+                    alert = NewAlert(kind="digest", text=part, priority=2)
+                    await self._outbox.enqueue(alert, chat_ids, now)
         self._wake()
         return True

@@ -89,6 +89,8 @@ def build_application(settings: Settings, clock: Clock | None = None) -> DabylAp
         services.reminders.on_change(scheduler.rebuild)
         await services.reminders.fire_due()
         await scheduler.rebuild()
+        if jobs.digest_overdue(settings, clock.now()):
+            await services.agenda.send_digest()  # once per day: a restart does not repeat it
         await menu.set_default_menu(application.bot, settings.default_language)
         logger.info("Dabyl is ready as @%s (schema version %d)", application.bot.username, version)
 

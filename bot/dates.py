@@ -154,13 +154,15 @@ def parse_when(
     return When(moment=moment, has_time=at is not None, local_date=day)
 
 
-def parse_date(text: str, *, now: datetime, zone: ZoneInfo) -> date:
+def parse_date(text: str, *, now: datetime, zone: ZoneInfo, past: bool = False) -> date:
     """Read a bare date, in the same forms as :func:`parse_when` but without a time.
 
     Args:
         text: what was typed: ``03.12.2026``, ``03.12``, ``2026-12-03``, ``завтра`` ...
         now: the current moment, aware.
         zone: the zone that decides which day "today" is.
+        past: a date typed without a year means the latest such day up to today (a sentence's
+            start), instead of the next one from today (a hearing).
 
     Returns:
         The calendar date.
@@ -169,10 +171,21 @@ def parse_date(text: str, *, now: datetime, zone: ZoneInfo) -> date:
         DateError: NOT_A_DATE (also when a time is included) or IMPOSSIBLE.
         ValueError: ``now`` is naive.
     """
-    day, at = _read(text, _local_today(now, zone))
+    today = _local_today(now, zone)
+    day, at = _read(text, today)
     if at is not None:
         raise DateError(DateProblem.NOT_A_DATE, "a time where only a date is expected")
+    if past and day > today and _without_year(text):
+        try:
+            return day.replace(year=day.year - 1)
+        except ValueError:  # 29.02 of a leap year: the year before has none
+            raise DateError(DateProblem.IMPOSSIBLE, "no such day last year") from None
     return day
+
+
+def _without_year(text: str) -> bool:
+    match = _DOTTED_DATE.fullmatch(normalize(text))
+    return match is not None and match["year"] is None
 
 
 def _local_today(now: datetime, zone: ZoneInfo) -> date:

@@ -6,11 +6,12 @@ Exceptions are not caught here: PTB's JobQueue hands them to the application's e
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from telegram.ext import JobQueue
 
 from bot.context import DabylContext
+from bot.scheduler import LATE_OK
 from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -18,6 +19,7 @@ logger = logging.getLogger(__name__)
 ESCALATION_CHECK = timedelta(minutes=1)
 UPDATE_LOG_CLEANUP = timedelta(hours=6)
 HEARING_CHECK = timedelta(minutes=30)
+REMINDER_SWEEP = timedelta(minutes=1)  # a safety net under the per-reminder wake-up calls
 
 
 async def escalate_reports(context: DabylContext) -> None:
@@ -25,6 +27,11 @@ async def escalate_reports(context: DabylContext) -> None:
     escalated = await context.services.reports.escalate()
     if escalated:
         logger.info("Escalated %d report(s) waiting for verification", len(escalated))
+
+
+async def sweep_reminders(context: DabylContext) -> None:
+    """Send whatever reminder is due, in case a wake-up call was lost."""
+    await context.services.reminders.fire_due()
 
 
 async def close_past_hearings(context: DabylContext) -> None:
@@ -47,14 +54,24 @@ def schedule(job_queue: JobQueue[DabylContext], settings: Settings) -> None:
     """Register the periodic jobs under stable names (idempotent)."""
     for name, callback, every in (
         ("escalate-reports", escalate_reports, ESCALATION_CHECK),
+        ("reminder-sweep", sweep_reminders, REMINDER_SWEEP),
         ("close-past-hearings", close_past_hearings, HEARING_CHECK),
         ("forget-old-updates", forget_old_updates, UPDATE_LOG_CLEANUP),
     ):
         for job in job_queue.get_jobs_by_name(name):
             job.schedule_removal()
-        job_queue.run_repeating(callback, interval=every, first=every, name=name)
+        job_queue.run_repeating(
+            callback, interval=every, first=every, name=name, job_kwargs=LATE_OK
+        )
     for job in job_queue.get_jobs_by_name("daily-digest"):
         job.schedule_removal()
     if settings.digest_time is not None:
         at = settings.digest_time.replace(tzinfo=settings.timezone)
-        job_queue.run_daily(send_digest, time=at, name="daily-digest")
+        job_queue.run_daily(send_digest, time=at, name="daily-digest", job_kwargs=LATE_OK)
+
+
+def digest_overdue(settings: Settings, now: datetime) -> bool:
+    """Whether today's digest time has passed (so a bot started later sends it at once)."""
+    if settings.digest_time is None:
+        return False
+    return now.astimezone(settings.timezone).time() >= settings.digest_time

@@ -61,6 +61,17 @@ def next_morning(moment: datetime, settings: Settings) -> datetime:
     return datetime.combine(local, RELEASE_CHECK_TIME, tzinfo=settings.timezone)
 
 
+def overdue_superseded(due: Sequence[Reminder]) -> set[int]:
+    """Ids of due reminders for which a later reminder of the same event is also due."""
+    latest: dict[tuple[ReminderKind, int | None, int | None], Reminder] = {}
+    for reminder in due:
+        key = (reminder.kind, reminder.hearing_id, reminder.person_id)
+        if key not in latest or reminder.due_at > latest[key].due_at:
+            latest[key] = reminder
+    keep = {reminder.id for reminder in latest.values()}
+    return {reminder.id for reminder in due if reminder.id not in keep}
+
+
 class ReleaseAsker(Protocol):
     """Asks coordinators "Was <name> released?" with buttons (bot/notifier.py)."""
 
@@ -139,8 +150,11 @@ class ReminderService:
         if release_at is not None:
             leads = self._settings.release_reminders
             new = plan(ReminderKind.RELEASE, release_at, leads, now, person_id=person_id)
-            new += plan(
-                ReminderKind.RELEASE_CHECK, release_at, [timedelta(0)], now, person_id=person_id
+            # The question is asked even for a release date already past: nothing changes by
+            # itself, so someone must say whether the release happened.
+            check_at = max(release_at, now)
+            new.append(
+                NewReminder(ReminderKind.RELEASE_CHECK, check_at, timedelta(0), person_id=person_id)
             )
         await self._reminders.replace_in(conn, kinds=RELEASE_KINDS, person_id=person_id, new=new)
 
@@ -161,7 +175,13 @@ class ReminderService:
         sent: list[int] = []
         late: list[int] = []
         missed: list[Reminder] = []
-        for reminder in await self._reminders.due(now):
+        due = await self._reminders.due(now)
+        superseded = overdue_superseded(due)
+        for reminder in due:
+            if reminder.id in superseded:
+                # After downtime, "in 1 day" and "in 1 hour" may both be due: send the latest.
+                await self._claim(reminder, ReminderState.CANCELLED)
+                continue
             # The release-day question stays useful after the release time; others do not.
             if reminder.event_at <= now and reminder.kind != ReminderKind.RELEASE_CHECK:
                 if await self._claim(reminder, ReminderState.MISSED):
@@ -183,6 +203,13 @@ class ReminderService:
 
     # -- internals -------------------------------------------------------------------------
 
+    def _lead(self, reminder: Reminder, late: bool) -> timedelta:
+        """How long before the event: as planned, or, when late, what is actually left."""
+        if not late:
+            return reminder.lead
+        left = reminder.event_at - self._clock.now()
+        return timedelta(minutes=max(int(left.total_seconds() // 60), 1))
+
     async def _claim(self, reminder: Reminder, state: ReminderState) -> bool:
         async with self._db.transaction() as conn:
             return await self._reminders.claim_in(conn, reminder.id, state, self._clock.now())
@@ -197,7 +224,7 @@ class ReminderService:
                 await self._claim(reminder, ReminderState.CANCELLED)
                 return False
             if reminder.kind == ReminderKind.HEARING:
-                text = hearing_reminder(_, hearing, reminder.lead, zone, late=late)
+                text = hearing_reminder(_, hearing, self._lead(reminder, late), zone, late=late)
                 chat_ids = await self._audience(hearing.person_id)
             else:
                 text = attendee_reminder(_, hearing, zone, late=late)
@@ -217,7 +244,7 @@ class ReminderService:
                 coordinators = await self._users.with_role_at_least(Role.COORDINATOR)
                 await self._asker.ask_release(person, [u.telegram_id for u in coordinators])
                 return True
-            text = release_reminder(_, person, reminder.lead, zone, late=late)
+            text = release_reminder(_, person, self._lead(reminder, late), zone, late=late)
             chat_ids = await self._audience(person.id)
         async with self._db.transaction() as conn:
             if not await self._reminders.claim_in(

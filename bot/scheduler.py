@@ -18,6 +18,8 @@ from bot.reminders import ReminderService
 logger = logging.getLogger(__name__)
 
 PREFIX = "reminder:"
+# APScheduler skips a job more than a second late by default; a late wake-up must still run.
+LATE_OK = {"misfire_grace_time": None, "coalesce": True}
 
 
 async def _wake(context: DabylContext) -> None:
@@ -38,6 +40,8 @@ class ReminderScheduler:
                 job.schedule_removal()
         pending = await self._reminders.pending()
         for reminder in pending:
-            self._jobs.run_once(_wake, when=reminder.due_at, name=f"{PREFIX}{reminder.id}")
+            self._jobs.run_once(
+                _wake, when=reminder.due_at, name=f"{PREFIX}{reminder.id}", job_kwargs=LATE_OK
+            )
         logger.debug("Scheduled %d reminder(s)", len(pending))
         return len(pending)

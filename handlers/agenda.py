@@ -5,13 +5,12 @@ from __future__ import annotations
 from html import escape
 
 from telegram import InputFile, Update
-from telegram.constants import ParseMode
 from telegram.ext import BaseHandler, CommandHandler
 
 from bot.agenda import DEFAULT_DAYS, MAX_DAYS, EventKind
 from bot.alert_text import local_time
 from bot.context import DabylContext
-from handlers.common import argument_text
+from handlers.common import argument_text, reply_lines
 
 
 async def upcoming(update: Update, context: DabylContext) -> None:
@@ -53,7 +52,7 @@ async def upcoming(update: Update, context: DabylContext) -> None:
                 "🕊 {when} ({left}) · expected release of {name}", when=when, left=left, name=name
             )
         lines.append(line)
-    await message.reply_text("\n".join(lines), parse_mode=ParseMode.HTML)
+    await reply_lines(message, lines)
 
 
 async def calendar(update: Update, context: DabylContext) -> None:

@@ -5,12 +5,11 @@ from __future__ import annotations
 from html import escape
 
 from telegram import Update
-from telegram.constants import ParseMode
 from telegram.ext import BaseHandler, CommandHandler
 
 from bot.alert_text import local_time
 from bot.context import DabylContext
-from handlers.common import argument_text
+from handlers.common import argument_text, reply_lines
 
 DEFAULT_ENTRIES, MAX_ENTRIES = 20, 100
 
@@ -35,8 +34,7 @@ async def audit(update: Update, context: DabylContext) -> None:
         parts = [local_time(entry.at, zone), entry.actor or "—", entry.action]
         parts += [part for part in (entry.target, entry.detail) if part]
         lines.append(escape(" · ".join(parts)))
-    text = "\n".join(lines)
-    await message.reply_text(text[:4000], parse_mode=ParseMode.HTML)
+    await reply_lines(message, lines)
 
 
 def handlers() -> list[BaseHandler[Update, DabylContext, None]]:

@@ -14,7 +14,8 @@ from bot.context import DabylContext
 from bot.digest import days_between, status_label
 from bot.i18n import Translator
 from bot.roles import Role
-from handlers.common import argument_text, split_fields
+from bot.text import chunks
+from handlers.common import argument_text, reply_lines, split_fields
 from storage.people import Person
 from storage.reports import ReportKind
 from storage.timeline import TimelineEvent
@@ -222,7 +223,7 @@ async def custody(update: Update, context: DabylContext) -> None:
         if person.release_at is not None:
             parts.append(_("release {date}", date=local_time(person.release_at, zone)[:10]))
         lines.append("• " + " · ".join(parts))
-    await message.reply_text("\n".join(lines)[:4000], parse_mode=ParseMode.HTML)
+    await reply_lines(message, lines)
 
 
 async def history(update: Update, context: DabylContext) -> None:
@@ -256,7 +257,8 @@ async def history_page(
         buttons.append(
             InlineKeyboardButton(_("Next ▶"), callback_data=f"{HISTORY}{person.id}:{page + 1}")
         )
-    return "\n".join(lines)[:4000], InlineKeyboardMarkup([buttons]) if buttons else None
+    # Ten events of at most a few hundred characters each stay within one message.
+    return chunks(lines)[0], InlineKeyboardMarkup([buttons]) if buttons else None
 
 
 async def history_turn(update: Update, context: DabylContext) -> None:

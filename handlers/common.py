@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 
 from telegram import Message, Update
+from telegram.constants import ParseMode
 
 from bot.accounts import Sender
+from bot.text import chunks
 from storage.reports import Media
 
 
@@ -68,3 +70,9 @@ def media_of(message: Message) -> Media | None:
     if message.video is not None:
         return Media("video", message.video.file_id)
     return None
+
+
+async def reply_lines(message: Message, lines: list[str], *, html: bool = True) -> None:
+    """Reply with as many messages as Telegram's length limit needs, split between lines."""
+    for text in chunks(lines):
+        await message.reply_text(text, parse_mode=ParseMode.HTML if html else None)

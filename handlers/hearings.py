@@ -14,7 +14,7 @@ from bot.dates import DateError, DateProblem, parse_when
 from bot.hearings import HearingStatus
 from bot.i18n import Translator
 from bot.people import MAX_NAME_LENGTH
-from handlers.common import argument_text, report_id_of, split_fields
+from handlers.common import argument_text, reply_lines, report_id_of, split_fields
 
 DATE_EXAMPLE = "03.12.2026 10:00"
 
@@ -99,7 +99,7 @@ async def hearings(update: Update, context: DabylContext) -> None:
             f"#{item.id} · {local_time(item.starts_at, zone)} · {item.person_name} · "
             f"{item.place}{closed} · {attending}"
         )
-    await message.reply_text("\n".join(lines))
+    await reply_lines(message, lines, html=False)
 
 
 async def move_hearing(update: Update, context: DabylContext) -> None:

@@ -50,7 +50,8 @@ async def sentence(update: Update, context: DabylContext) -> None:
             if match:
                 credit = int(match.group(1))
             else:
-                start = parse_date(field, now=services.clock.now(), zone=services.settings.timezone)
+                now, zone = services.clock.now(), services.settings.timezone
+                start = parse_date(field, now=now, zone=zone, past=True)  # began already
         done = await services.sentences.sentence(actor, name, term, start, credit)
     except TermError:
         await message.reply_text(

@@ -30,6 +30,7 @@ def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
         "bot_token": TOKEN,
         "database_path": tmp_path / "dabyl.sqlite3",
         "admin_ids": str(ADMIN_ID),
+        "digest_time": "",  # scenarios that want the digest ask for it
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]

@@ -329,3 +329,13 @@ def test_offsets_round_trip_through_settings_text() -> None:
 def test_format_offset_refuses_what_cannot_be_written(delta: timedelta) -> None:
     with pytest.raises(ValueError, match="reminder offset"):
         format_offset(delta)
+
+
+def test_a_start_date_without_a_year_means_the_latest_such_day() -> None:
+    june = datetime(2026, 6, 10, 12, 0, tzinfo=UTC)
+    almaty = ZoneInfo("Asia/Almaty")
+    assert parse_date("01.03", now=june, zone=almaty, past=True) == date(2026, 3, 1)
+    assert parse_date("01.07", now=june, zone=almaty, past=True) == date(2025, 7, 1)
+    assert parse_date("01.07", now=june, zone=almaty) == date(2026, 7, 1)
+    assert parse_date("01.07.2026", now=june, zone=almaty, past=True) == date(2026, 7, 1)
+    assert parse_date("10.06", now=june, zone=almaty, past=True) == date(2026, 6, 10)

@@ -35,6 +35,8 @@ async def test_one_reminder_a_minute_before_moved_and_cancelled_hearings(
         await message_containing(daniyar, "Hearing #3 recorded", within=15)
         await daniyar.send(f"/move_hearing 2; {at}")
         await message_containing(daniyar, "Hearing #2 moved", within=15)
+        moved = [r for r in await services_of(application).reminders.pending() if r.hearing_id == 2]
+        assert [r.due_at for r in moved] == [start - timedelta(minutes=1)]  # not the old time
         await daniyar.send("/cancel_hearing 3")
         await message_containing(daniyar, "Hearing #3 cancelled", within=15)
 
