@@ -221,12 +221,17 @@ class ReportService:
             if person_id is not None:
                 await self._people.touch_reported_in(conn, person_id, now)
             if state != ReportState.PENDING:
-                await self._publish_in(conn, report_id, summary_to=reporter.telegram_id)
+                # The delivery summary tells the network's size: coordinators only.
+                leader = reporter.role >= Role.COORDINATOR
+                summary_to = reporter.telegram_id if leader else None
+                await self._publish_in(conn, report_id, summary_to=summary_to)
         report = await self._get(report_id)
         if state == ReportState.PENDING:
             await self._ask(report, await self._person_of(report), waiting=False)
             return Submission(SubmitStatus.PENDING, report)
         self._wake()
+        if state == ReportState.UNVERIFIED:  # sent already; coordinators still confirm it
+            await self._ask(report, await self._person_of(report), waiting=False)
         return Submission(SubmitStatus.PUBLISHED, report)
 
     async def confirm(self, report_id: int, decider: User) -> Decision:
@@ -392,7 +397,7 @@ class ReportService:
         )
 
     async def _publish_in(
-        self, conn: aiosqlite.Connection, report_id: int, *, summary_to: int
+        self, conn: aiosqlite.Connection, report_id: int, *, summary_to: int | None
     ) -> None:
         """Within the caller's transaction: apply the report to the person and enqueue its alert.
 
@@ -425,10 +430,13 @@ class ReportService:
             paid=report.kind == ReportKind.DETENTION,
             summary_chat_id=summary_to,
         )
-        recipients = await self._users.alert_recipients(report.person_id)
-        await self._outbox.enqueue_in(
-            conn, alert, [*recipients, *sorted(self._settings.alert_chat_ids)], self._clock.now()
-        )
+        # Health details are for members and up unless the family asked to publish them
+        # (bot/visibility.py); alert channels may be read by anyone.
+        private = report.kind == ReportKind.HEALTH and not (person and person.health_public)
+        readers = Role.MEMBER if private else Role.SUBSCRIBER
+        recipients = await self._users.alert_recipients(report.person_id, readers)
+        chats = [] if private else sorted(self._settings.alert_chat_ids)
+        await self._outbox.enqueue_in(conn, alert, [*recipients, *chats], self._clock.now())
         # An alert carries one file: each further photo, voice note or video follows it.
         for extra in media[1:]:
             await self._follow_up_in(conn, report, "attachment", self._clock.now(), media=extra)

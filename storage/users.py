@@ -148,17 +148,23 @@ class UserRepository:
                 "UPDATE users SET alert_mode = ? WHERE telegram_id = ?", (mode, telegram_id)
             )
 
-    async def alert_recipients(self, person_id: int | None) -> list[int]:
+    async def alert_recipients(
+        self, person_id: int | None, min_role: Role = Role.SUBSCRIBER
+    ) -> list[int]:
         """Chat ids of subscribed people who get an alert about ``person_id``.
 
         None means an alert about nobody in particular (a broadcast), which goes to every
         subscriber; otherwise people who chose "followed" only get it if they follow the person.
+        ``min_role`` narrows it to people who may see what the alert says (health details).
         """
+        labels = [role.label for role in Role if role >= min_role]
+        marks = ", ".join("?" for _ in labels)
         rows = await self._db.fetch_all(
-            "SELECT telegram_id FROM users WHERE subscribed = 1 AND role != 'none'"
+            "SELECT telegram_id FROM users WHERE subscribed = 1"
+            f" AND role IN ({marks})"  # only "?" marks are interpolated
             " AND (alert_mode = 'all' OR ? IS NULL OR telegram_id IN"
             " (SELECT user_id FROM follows WHERE person_id = ?)) ORDER BY telegram_id",
-            (person_id, person_id),
+            (*labels, person_id, person_id),
         )
         return [row["telegram_id"] for row in rows]
 

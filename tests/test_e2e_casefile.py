@@ -138,3 +138,21 @@ async def test_find_across_scripts_and_choose_between_close_names(
     assert "Status: Daniyar Sarsenbekov" in (await asel.expect_edit(choice)).text
     await asel.send("/status Toregozhina")
     assert "Status: Айгерим Торегожина" in (await message_containing(asel, "Status:")).text
+
+
+async def test_health_alerts_reach_members_only_until_published(
+    telegram: FakeBotAPI, bot: DabylApplication, clock: FrozenClock
+) -> None:
+    daniyar = await join(telegram, bot, 6001, "Daniyar Sarsenbayev", Role.COORDINATOR)
+    marat = await join(telegram, bot, 6002, "Marat Ospanov", Role.MEMBER)
+    asel = await join(telegram, bot, 6003, "Asel Nurpeis")
+    await daniyar.send("/health Saule Bekova; day 3 of hunger strike")
+    await message_containing(marat, "Health update: Saule Bekova")
+    await message_containing(daniyar, "Alert #1: delivered to 2 of 2")
+    assert not any("Saule" in (m.text or "") for m in asel.messages)
+
+    await daniyar.send("/set Saule Bekova; health; public")
+    await message_containing(daniyar, "Saved: health")
+    clock.advance(timedelta(hours=7))
+    await daniyar.send("/health Saule Bekova; day 4 of hunger strike")
+    assert "day 4" in (await message_containing(asel, "Health update: Saule Bekova")).text

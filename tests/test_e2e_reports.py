@@ -140,10 +140,14 @@ async def test_verification_off_sends_at_once_labelled_unverified(
     assert "being sent to subscribers now" in (await marat.expect_reply()).text
     alert = await message_containing(asel, "Released: Saule Bekova")
     assert "Report #1 · NOT VERIFIED yet" in alert.text
+    request = await message_containing(daniyar, "Please verify this report from Marat")
+    assert "NOT VERIFIED yet" in request.text  # sent already; the buttons still confirm it
     await daniyar.send("/verify #1")
     assert "Report #1 confirmed" in (await message_containing(daniyar, "Report #1 confirmed")).text
     follow_up = await message_containing(asel, "✅ Report #1")
     assert "was verified by a coordinator" in follow_up.text
+    # The delivery summary tells the network's size: a member never gets it.
+    assert not any("delivered to" in (m.text or "") for m in marat.messages)
 
 
 @pytest.mark.parametrize("network", [{"verification": "second-person", "alert_chat_ids": ""}])
