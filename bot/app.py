@@ -24,6 +24,7 @@ from handlers import (
     fallback,
     following,
     gate,
+    guide,
     hearings,
     invites,
     members,
@@ -48,6 +49,7 @@ GATE_GROUP, FEATURE_GROUP = -1, 0
 # photo belongs to the draft, not to an earlier report.
 FEATURES = (
     start,
+    guide,
     export,
     casefile,
     audit,

@@ -25,6 +25,12 @@ class Command:
 COMMANDS: tuple[Command, ...] = (
     Command("start", Role.NONE, N_("Register, or redeem an invite")),
     Command("help", Role.NONE, N_("What you can do here")),
+    Command(
+        "guide",
+        Role.NONE,
+        N_("What to do if you or a friend are detained"),
+        N_("[detained|friend]"),
+    ),
     Command("subscribe", Role.SUBSCRIBER, N_("Receive alerts")),
     Command("unsubscribe", Role.SUBSCRIBER, N_("Stop receiving alerts")),
     Command("follow", Role.SUBSCRIBER, N_("Follow a person"), N_("<name>")),
@@ -123,6 +129,7 @@ CALLBACK_COMMANDS: dict[str, str] = {
     "report:": "report",
     "release:": "release_date",  # "Was she released?" buttons: coordinators
     "history:": "history",
+    "guide:": "guide",
     "pick:": "status",  # "Which one do you mean?" under /status, /person and /history
 }
 

@@ -33,7 +33,7 @@ __all__ = [
 ]
 
 GUIDES = ("detained", "friend_detained")
-GUIDES_DIR = Path(__file__).resolve().parent.parent / "guides"
+GUIDES_DIR = Path(__file__).resolve().parent / "guides"  # shipped as package data
 FALLBACK_LANGUAGE = "en"
 
 # Telegram takes up to 4096 characters of text (UTF-16 code units) after parsing the HTML. A

@@ -91,12 +91,16 @@ def receipt(_: Translator, submission: Submission, context: DabylContext) -> str
         "Report #{id} received at {time}.", id=report.id, time=local_time(report.reported_at, zone)
     )
     if submission.status == SubmitStatus.PENDING:
-        return (
+        text = (
             head
             + " "
             + _("It is waiting for a coordinator to verify it; you will be told the outcome.")
         )
-    return head + " " + _("It is being sent to subscribers now.")
+    else:
+        text = head + " " + _("It is being sent to subscribers now.")
+    if report.kind == ReportKind.DETENTION:
+        text += "\n" + _("What to do next: /guide friend")
+    return text
 
 
 async def submit(update: Update, context: DabylContext, draft: Draft) -> bool:

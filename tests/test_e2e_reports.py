@@ -36,7 +36,7 @@ async def test_member_reports_coordinator_confirms_subscribers_receive(
     receipt = await marat.expect_reply()
     assert receipt.text == (
         "Report #1 received at 2026-03-01 14:00. It is waiting for a coordinator to verify it; "
-        "you will be told the outcome."
+        "you will be told the outcome.\nWhat to do next: /guide friend"
     )
     await asel.expect_no_reply(within=0.3)  # nothing goes out before a coordinator confirms
 
