@@ -15,6 +15,7 @@ from bot.i18n import translator
 from bot.people import MAX_NAME_LENGTH, clean_name, match_key
 from bot.reminders import ReminderService
 from bot.settings import Settings
+from storage.audit import AuditRepository
 from storage.database import Database
 from storage.hearings import Hearing, HearingRepository, HearingState
 from storage.outbox import NewAlert, OutboxRepository
@@ -61,6 +62,7 @@ class HearingService:
         clock: Clock,
         *,
         wake_sender: Callable[[], None],
+        audit: AuditRepository | None = None,
     ) -> None:
         self._db = db
         self._hearings = hearings
@@ -71,6 +73,7 @@ class HearingService:
         self._settings = settings
         self._clock = clock
         self._wake = wake_sender
+        self._audit = audit
 
     async def get(self, hearing_id: int) -> Hearing | None:
         return await self._hearings.get(hearing_id)
@@ -105,11 +108,12 @@ class HearingService:
             await self._reminders.replan_hearing_in(conn, hearing_id, starts_at)
             await self._announce_in(conn, hearing_id, "new")
         await self._after_change()
+        await self._record(actor, "hearing", hearing_id)
         hearing = await self._hearings.get(hearing_id)
         assert hearing is not None
         return hearing
 
-    async def move(self, hearing_id: int, starts_at: datetime) -> HearingResult:
+    async def move(self, actor: User, hearing_id: int, starts_at: datetime) -> HearingResult:
         hearing = await self._hearings.get(hearing_id)
         if hearing is None:
             return HearingResult(HearingStatus.NOT_FOUND)
@@ -121,9 +125,10 @@ class HearingService:
             await self._reminders.replan_hearing_in(conn, hearing_id, starts_at)
             await self._announce_in(conn, hearing_id, "moved")
         await self._after_change()
+        await self._record(actor, "move_hearing", hearing_id)
         return HearingResult(HearingStatus.DONE, await self._hearings.get(hearing_id))
 
-    async def cancel(self, hearing_id: int) -> HearingResult:
+    async def cancel(self, actor: User, hearing_id: int) -> HearingResult:
         hearing = await self._hearings.get(hearing_id)
         if hearing is None:
             return HearingResult(HearingStatus.NOT_FOUND)
@@ -133,6 +138,7 @@ class HearingService:
             await self._reminders.replan_hearing_in(conn, hearing_id, None)
             await self._announce_in(conn, hearing_id, "cancelled")
         await self._after_change()
+        await self._record(actor, "cancel_hearing", hearing_id)
         return HearingResult(HearingStatus.DONE, await self._hearings.get(hearing_id))
 
     async def upcoming(self, name: str = "") -> tuple[list[Hearing], Person | None]:
@@ -172,6 +178,15 @@ class HearingService:
         chat_ids = [*recipients, *sorted(self._settings.alert_chat_ids)]
         alert = NewAlert(kind="hearing", text=text, priority=ANNOUNCEMENT_PRIORITY)
         await self._outbox.enqueue_in(conn, alert, chat_ids, self._clock.now())
+
+    async def _record(self, actor: User, action: str, hearing_id: int) -> None:
+        if self._audit is not None:
+            await self._audit.record(
+                at=self._clock.now(),
+                actor=actor.pseudonym,
+                action=action,
+                target=f"hearing:{hearing_id}",
+            )
 
     async def _after_change(self) -> None:
         self._wake()

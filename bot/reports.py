@@ -19,6 +19,7 @@ from bot.reminders import ReminderService
 from bot.roles import Role
 from bot.settings import Settings
 from bot.verification import Policy, initial_state, may_decide, verifiers
+from storage.audit import AuditRepository
 from storage.database import Database
 from storage.outbox import DeliveryState, NewAlert, OutboxRepository
 from storage.people import PeopleRepository, Person
@@ -159,6 +160,7 @@ class ReportService:
         wake_sender: Callable[[], None],
         notifier: Notifier,
         reminders: ReminderService | None = None,
+        audit: AuditRepository | None = None,
     ) -> None:
         self._db = db
         self._reports = reports
@@ -170,6 +172,7 @@ class ReportService:
         self._wake = wake_sender
         self._notifier = notifier
         self._reminders = reminders
+        self._audit = audit
         self.policy = Policy(settings.verification)
 
     async def get(self, report_id: int) -> Report | None:
@@ -226,6 +229,8 @@ class ReportService:
                 summary_to = reporter.telegram_id if leader else None
                 await self._publish_in(conn, report_id, summary_to=summary_to)
         report = await self._get(report_id)
+        if draft.kind == ReportKind.BROADCAST:
+            await self._record(reporter, "broadcast", report_id)
         if state == ReportState.PENDING:
             await self._ask(report, await self._person_of(report), waiting=False)
             return Submission(SubmitStatus.PENDING, report)
@@ -304,6 +309,7 @@ class ReportService:
         if not done:
             return Decision(DecisionStatus.ALREADY_DECIDED, await self._reports.get(report_id))
         self._wake()
+        await self._record(decider, "retract", report_id)
         return Decision(DecisionStatus.DONE, await self._get(report_id))
 
     async def attach(
@@ -506,9 +512,21 @@ class ReportService:
         if not done:
             return Decision(DecisionStatus.ALREADY_DECIDED, report)
         self._wake()
+        action = "reject" if report.state == ReportState.REJECTED else "verify"
+        await self._record(decider, action, report_id)
         await self._notifier.close_verification(report, decider)
         await self._notifier.tell_reporter(report)
         return Decision(DecisionStatus.DONE, report)
+
+    async def _record(self, actor: User, action: str, report_id: int) -> None:
+        """The audit trail of privileged decisions (names by pseudonym, never by id)."""
+        if self._audit is not None:
+            await self._audit.record(
+                at=self._clock.now(),
+                actor=actor.pseudonym,
+                action=action,
+                target=f"report:{report_id}",
+            )
 
     async def _ask(self, report: Report, person: Person | None, *, waiting: bool) -> None:
         candidates = await self._users.with_role_at_least(Role.COORDINATOR)

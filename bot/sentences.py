@@ -15,6 +15,7 @@ from bot.people import MAX_NAME_LENGTH, Status, clean_name, match_key
 from bot.reminders import ReminderService
 from bot.settings import Settings
 from bot.terms import Term, release_date
+from storage.audit import AuditRepository
 from storage.database import Database
 from storage.outbox import NewAlert, OutboxRepository
 from storage.people import PeopleRepository, Person
@@ -46,6 +47,7 @@ class SentenceService:
         clock: Clock,
         *,
         wake_sender: Callable[[], None],
+        audit: AuditRepository | None = None,
     ) -> None:
         self._db = db
         self._sentences = sentences
@@ -56,6 +58,7 @@ class SentenceService:
         self._settings = settings
         self._clock = clock
         self._wake = wake_sender
+        self._audit = audit
 
     def local_today(self) -> date:
         return self._clock.now().astimezone(self._settings.timezone).date()
@@ -115,9 +118,10 @@ class SentenceService:
             text = sentence_announcement(_, updated, term.describe(), release, credit_days)
             await self._announce_in(conn, updated, text)
         await self._after_change()
+        await self._record(actor, "sentence", updated.id, release)
         return Sentenced(updated, start, release)
 
-    async def set_release_date(self, name: str, release: date) -> Person | None:
+    async def set_release_date(self, actor: User, name: str, release: date) -> Person | None:
         """Set or correct the expected release of someone in custody; None if unknown."""
         person = await self.person(name)
         if person is None:
@@ -129,6 +133,7 @@ class SentenceService:
             _ = translator(self._settings.default_language)
             await self._announce_in(conn, person, release_date_announcement(_, person, release))
         await self._after_change()
+        await self._record(actor, "release_date", person.id, release)
         return await self._people.get(person.id)
 
     async def _announce_in(self, conn: aiosqlite.Connection, person: Person, text: str) -> None:
@@ -136,6 +141,16 @@ class SentenceService:
         chat_ids = [*recipients, *sorted(self._settings.alert_chat_ids)]
         alert = NewAlert(kind="hearing", text=text, priority=1)
         await self._outbox.enqueue_in(conn, alert, chat_ids, self._clock.now())
+
+    async def _record(self, actor: User, action: str, person_id: int, release: date) -> None:
+        if self._audit is not None:
+            await self._audit.record(
+                at=self._clock.now(),
+                actor=actor.pseudonym,
+                action=action,
+                target=f"person:{person_id}",
+                detail=f"release {release.isoformat()}",
+            )
 
     async def _after_change(self) -> None:
         self._wake()

@@ -120,6 +120,7 @@ class Services:
             wake_sender=wake,
             notifier=notifier,
             reminders=reminders,
+            audit=audit,
         )
         return cls(
             settings=settings,
@@ -147,6 +148,7 @@ class Services:
                 settings,
                 clock,
                 wake_sender=wake,
+                audit=audit,
             ),
             sentences=SentenceService(
                 db,
@@ -158,6 +160,7 @@ class Services:
                 settings,
                 clock,
                 wake_sender=wake,
+                audit=audit,
             ),
             agenda=AgendaService(
                 hearing_records,

@@ -120,7 +120,7 @@ async def move_hearing(update: Update, context: DabylContext) -> None:
     when = await hearing_time(message, context, when_text)
     if when is None:
         return
-    result = await services.hearings.move(hearing_id, when)
+    result = await services.hearings.move(context.actor, hearing_id, when)  # type: ignore[arg-type]
     await message.reply_text(hearing_outcome(_, result.status, hearing_id, "moved"))
 
 
@@ -134,7 +134,7 @@ async def cancel_hearing(update: Update, context: DabylContext) -> None:
             _("Format: /cancel_hearing <hearing id>\nExample: /cancel_hearing 4")
         )
         return
-    result = await context.services.hearings.cancel(hearing_id)
+    result = await context.services.hearings.cancel(context.actor, hearing_id)  # type: ignore[arg-type]
     await message.reply_text(hearing_outcome(_, result.status, hearing_id, "cancelled"))
 
 

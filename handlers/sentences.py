@@ -92,7 +92,7 @@ async def release_date(update: Update, context: DabylContext) -> None:
     except DateError as error:
         await message.reply_text(date_problem(_, error))
         return
-    person = await services.sentences.set_release_date(name, day)
+    person = await services.sentences.set_release_date(context.actor, name, day)  # type: ignore[arg-type]
     if person is None:
         await message.reply_text(_("Nobody called {name} has been reported.", name=name[:200]))
         return

@@ -82,6 +82,10 @@ async def test_moving_and_cancelling_reschedule_reminders(
     await daniyar.send("/cancel_hearing 2")
     await message_containing(asel, "Hearing cancelled: Yerlan Abenov")
     assert {r.hearing_id for r in await services.reminders.pending()} == {1}
+    actions = [(e.action, e.target) for e in await services.audit.recent()]
+    for expected in (("hearing", "hearing:1"), ("move_hearing", "hearing:1")):
+        assert expected in actions
+    assert ("cancel_hearing", "hearing:2") in actions
 
     clock.advance(timedelta(days=3, hours=1))  # 2026-03-04 20:00 Almaty: old 24h reminder due
     await services.reminders.fire_due()

@@ -61,6 +61,9 @@ async def test_member_reports_coordinator_confirms_subscribers_receive(
     assert "delivered to 5 of 5" in summary.text
 
     services = services_of(bot)
+    daniyar_user = await services.users.get(6001)
+    audit = [(e.actor, e.action, e.target) for e in await services.audit.recent()]
+    assert (daniyar_user.pseudonym, "verify", "report:1") in audit
     saule = await services.reports.find_person("saule  bekova")
     assert saule is not None
     assert (saule.status, saule.held_at) == (Status.DETAINED, "Abay square, Almaty")
