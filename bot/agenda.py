@@ -13,12 +13,14 @@ from bot.digest import DigestData, days_between, render_digest
 from bot.i18n import translator
 from bot.roles import Role
 from bot.settings import Settings
+from bot.stats import WeekCount, period, period_bounds, weekly_counts
 from bot.text import chunks
 from storage.hearings import HearingRepository
 from storage.outbox import NewAlert, OutboxRepository
 from storage.people import PeopleRepository
 from storage.reports import ReportRepository
 from storage.sentences import BotStateRepository
+from storage.stats import StatsRepository
 from storage.users import User, UserRepository
 
 DEFAULT_DAYS = 14
@@ -57,6 +59,7 @@ class AgendaService:
         users: UserRepository,
         outbox: OutboxRepository,
         state: BotStateRepository,
+        stats: StatsRepository,
         settings: Settings,
         clock: Clock,
         *,
@@ -68,6 +71,7 @@ class AgendaService:
         self._users = users
         self._outbox = outbox
         self._state = state
+        self._stats = stats
         self._settings = settings
         self._clock = clock
         self._wake = wake_sender
@@ -114,6 +118,13 @@ class AgendaService:
             now=now,
             _=translator(self._settings.default_language),
         )
+
+    async def weekly(self, months: int) -> list[WeekCount]:
+        """Detentions, releases and hearings per local week over the last ``months`` months."""
+        zone = self._settings.timezone
+        start, weeks = period(months, self._clock.now(), zone)
+        times = await self._stats.event_times(*period_bounds(start, weeks, zone))
+        return weekly_counts(times, start=start, weeks=weeks, zone=zone)
 
     async def set_digest(self, user: User, on: bool) -> None:
         await self._users.set_digest(user.telegram_id, on)

@@ -33,6 +33,7 @@ from handlers import (
     reports,
     sentences,
     start,
+    stats,
     subscriptions,
     verification,
 )
@@ -49,6 +50,7 @@ GATE_GROUP, FEATURE_GROUP = -1, 0
 # photo belongs to the draft, not to an earlier report.
 FEATURES = (
     start,
+    stats,
     guide,
     export,
     casefile,

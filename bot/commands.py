@@ -106,6 +106,9 @@ COMMANDS: tuple[Command, ...] = (
         "revoke", Role.COORDINATOR, N_("Take someone's role away"), N_("<user id or @username>")
     ),
     Command("members", Role.COORDINATOR, N_("List members and coordinators")),
+    Command(
+        "stats", Role.COORDINATOR, N_("Detentions, releases and hearings per week"), N_("[months]")
+    ),
     Command("audit", Role.ADMIN, N_("The latest audit log entries"), N_("[n]")),
 )
 

@@ -32,6 +32,7 @@ from storage.people import PeopleRepository
 from storage.reminders import ReminderRepository
 from storage.reports import ReportRepository
 from storage.sentences import BotStateRepository, SentenceRepository
+from storage.stats import StatsRepository
 from storage.timeline import EventLog, TimelineRepository
 from storage.updates import UpdateLog
 from storage.users import UserRepository
@@ -169,6 +170,7 @@ class Services:
                 users,
                 outbox,
                 BotStateRepository(db),
+                StatsRepository(db),
                 settings,
                 clock,
                 wake_sender=wake,

@@ -156,3 +156,21 @@ async def test_health_alerts_reach_members_only_until_published(
     clock.advance(timedelta(hours=7))
     await daniyar.send("/health Saule Bekova; day 4 of hunger strike")
     assert "day 4" in (await message_containing(asel, "Health update: Saule Bekova")).text
+
+
+async def test_stats_chart_for_coordinators(telegram: FakeBotAPI, bot: DabylApplication) -> None:
+    daniyar = await join(telegram, bot, 6001, "Daniyar Sarsenbayev", Role.COORDINATOR)
+    asel = await join(telegram, bot, 6003, "Asel Nurpeis")
+    await daniyar.send("/detained Saule Bekova; Abay square")
+    await daniyar.send("/hearing Saule Bekova; 03.03.2026 10:00; Medeu district court")
+    await message_containing(daniyar, "Hearing #1 recorded")
+    await daniyar.send("/stats 1")
+    chart = await daniyar.expect_reply()
+    while chart.file is None:
+        chart = await daniyar.expect_reply()
+    assert chart.file.content.startswith(b"\x89PNG\r\n\x1a\n")
+    assert "Detentions: 1\nReleases: 0\nHearings: 1" in (chart.text or "")
+    await daniyar.send("/stats forever")
+    await message_containing(daniyar, "Example: /stats 6")
+    await asel.send("/stats")
+    await message_containing(asel, "not available to you")
