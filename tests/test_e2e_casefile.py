@@ -162,7 +162,7 @@ async def test_stats_chart_for_coordinators(telegram: FakeBotAPI, bot: DabylAppl
     daniyar = await join(telegram, bot, 6001, "Daniyar Sarsenbayev", Role.COORDINATOR)
     asel = await join(telegram, bot, 6003, "Asel Nurpeis")
     await daniyar.send("/detained Saule Bekova; Abay square")
-    await daniyar.send("/hearing Saule Bekova; 01.03.2026 20:00; Medeu district court"  # this week)
+    await daniyar.send("/hearing Saule Bekova; 01.03.2026 20:00; Medeu district court")
     await message_containing(daniyar, "Hearing #1 recorded")
     await daniyar.send("/stats 1")
     chart = await daniyar.expect_reply()
