@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from bot.calendar_export import calendar_ics
 from bot.clock import Clock
 from bot.digest import DigestData, days_between, render_digest
+from bot.health import HealthEntry, read_health, summarize
 from bot.i18n import translator
 from bot.roles import Role
 from bot.settings import Settings
@@ -21,6 +22,7 @@ from storage.people import PeopleRepository
 from storage.reports import ReportRepository
 from storage.sentences import BotStateRepository
 from storage.stats import StatsRepository
+from storage.timeline import TimelineRepository
 from storage.users import User, UserRepository
 
 DEFAULT_DAYS = 14
@@ -60,6 +62,7 @@ class AgendaService:
         outbox: OutboxRepository,
         state: BotStateRepository,
         stats: StatsRepository,
+        timeline: TimelineRepository,
         settings: Settings,
         clock: Clock,
         *,
@@ -72,6 +75,7 @@ class AgendaService:
         self._outbox = outbox
         self._state = state
         self._stats = stats
+        self._timeline = timeline
         self._settings = settings
         self._clock = clock
         self._wake = wake_sender
@@ -139,8 +143,18 @@ class AgendaService:
         for report in await self._reports.pending():
             person = await self._people.get(report.person_id) if report.person_id else None
             pending.append((report, person.name if person else ""))
+        strikes = []
+        for person in await self._people.in_custody():
+            entries = [
+                HealthEntry(at, tuple(read_health(details)))
+                for at, details in await self._timeline.health_reports(person.id)
+            ]
+            day = summarize(entries, now=now, zone=zone).hunger_strike_day if entries else None
+            if day is not None:
+                strikes.append((person, day))
         return DigestData(
             today=today,
+            hunger_strikes=strikes,
             hearings_today=hearings_today,
             releases_soon=await self._people.releases_between(now, now + RELEASES_SOON),
             in_custody=await self._people.in_custody(),

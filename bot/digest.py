@@ -31,6 +31,8 @@ class DigestData:
     releases_soon: Sequence[Person]  # expected releases in the next 7 days
     in_custody: Sequence[Person]
     pending_reports: Sequence[tuple[Report, str]]  # (report, person name or "")
+    # (person, day) of ongoing hunger strikes; shown to subscribers only if health is public
+    hunger_strikes: Sequence[tuple[Person, int]] = ()
 
 
 def days_between(start: datetime, end: datetime, zone: ZoneInfo) -> int:
@@ -86,6 +88,13 @@ def render_digest(
             _("Nobody is in custody."),
         ),
     ]
+    strikes = [
+        _line(person.name, _("day {day}", day=day))
+        for person, day in data.hunger_strikes
+        if for_coordinators or person.health_public
+    ]
+    if strikes:
+        sections.append(_section(_("Hunger strikes"), strikes, ""))
     if for_coordinators:
         sections.append(
             _section(

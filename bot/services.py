@@ -171,6 +171,7 @@ class Services:
                 outbox,
                 BotStateRepository(db),
                 StatsRepository(db),
+                TimelineRepository(db),
                 settings,
                 clock,
                 wake_sender=wake,

@@ -229,6 +229,8 @@ async def test_calendar_upcoming_and_digest(
     assert set(events) == {"hearing-1@dabyl", "hearing-2@dabyl", "release-2@dabyl"}
 
     await marat.send("/detained Gulnara Bekova; Abay square")  # waits for verification
+    await aigerim.send("/health Yerlan Abenov; day 3 of hunger strike")
+    await message_containing(aigerim, "Report #3 received")
     await asel.send("/digest on")
     await message_containing(asel, "You will get the daily digest")
     clock.advance(timedelta(hours=18))  # 2026-03-02 08:00 Almaty
@@ -241,6 +243,8 @@ async def test_calendar_upcoming_and_digest(
     assert "Gulnara Bekova" in full.text  # the pending report, for coordinators only
     assert "Gulnara" not in public.text
     assert "Yerlan Abenov" in public.text
+    assert "Hunger strikes\nYerlan Abenov · day 4" in full.text  # the next morning
+    assert "Hunger strikes" not in public.text  # health is not public
 
 
 async def test_bad_hearing_dates_are_refused_and_nothing_is_stored(
