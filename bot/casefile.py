@@ -10,10 +10,10 @@ from html import escape
 
 from bot.alert_text import local_time
 from bot.clock import Clock
+from bot.directory import Lookup, PeopleDirectory
 from bot.health import HealthEntry, read_health, summarize
 from bot.i18n import Translator
-from bot.names import Candidate, Match, Resolution, rank, resolve
-from bot.people import match_key
+from bot.names import Match
 from bot.roles import Role
 from bot.settings import Settings
 from bot.visibility import Field, may_see
@@ -71,14 +71,6 @@ class StatusView:
 
 
 @dataclass(frozen=True, slots=True)
-class Lookup:
-    """A typed name: the person it means, or close candidates (empty when nobody matches)."""
-
-    person: Person | None
-    candidates: list[Match]
-
-
-@dataclass(frozen=True, slots=True)
 class Overview:
     in_custody: int
     pending_reports: int
@@ -97,8 +89,10 @@ class CaseFileService:
         audit: AuditRepository,
         settings: Settings,
         clock: Clock,
+        directory: PeopleDirectory,
     ) -> None:
         self._people = people
+        self._directory = directory
         self._hearings = hearings
         self._reports = reports
         self._timeline = timeline
@@ -107,20 +101,10 @@ class CaseFileService:
         self._clock = clock
 
     async def search(self, text: str, limit: int = 5) -> list[Match]:
-        """People whose name or alias matches ``text`` across scripts and typos, best first."""
-        candidates = [Candidate(pid, names) for pid, names in await self._people.names()]
-        return rank(text, candidates, limit=limit)
+        return await self._directory.search(text, limit)
 
     async def find(self, name: str) -> Lookup:
-        """The one person ``name`` means, or the close candidates to choose from."""
-        exact = await self._people.find_by_key(match_key(name))
-        if len(exact) == 1:
-            return Lookup(exact[0], [])
-        matches = await self.search(name)
-        decision = resolve(matches)
-        if decision == Resolution.ONE:
-            return Lookup(await self._people.get(matches[0].person_id), [])
-        return Lookup(None, matches if decision == Resolution.CHOOSE else [])
+        return await self._directory.lookup(name)
 
     async def get(self, person_id: int) -> Person | None:
         return await self._people.get(person_id)

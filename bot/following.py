@@ -6,9 +6,9 @@ import enum
 from dataclasses import dataclass
 
 from bot.clock import Clock
-from bot.people import match_key
+from bot.directory import PeopleDirectory
 from storage.follows import FollowRepository
-from storage.people import PeopleRepository, Person
+from storage.people import Person
 from storage.users import User, UserRepository
 
 ALERT_MODES = ("all", "followed")
@@ -18,12 +18,14 @@ class FollowStatus(enum.Enum):
     DONE = "done"
     UNCHANGED = "unchanged"  # already followed / was not followed
     UNKNOWN_PERSON = "unknown_person"
+    CHOOSE = "choose"  # two people match closely: the person must write the full name
 
 
 @dataclass(frozen=True, slots=True)
 class FollowResult:
     status: FollowStatus
     person: Person | None = None
+    candidates: tuple[str, ...] = ()
 
 
 class FollowService:
@@ -31,31 +33,36 @@ class FollowService:
 
     def __init__(
         self,
-        people: PeopleRepository,
+        directory: PeopleDirectory,
         follows: FollowRepository,
         users: UserRepository,
         clock: Clock,
     ) -> None:
-        self._people = people
+        self._directory = directory
         self._follows = follows
         self._users = users
         self._clock = clock
 
-    async def _person(self, name: str) -> Person | None:
-        found = await self._people.find_by_key(match_key(name))
-        return found[0] if found else None
+    async def _person(self, name: str) -> Person | FollowResult:
+        lookup = await self._directory.lookup(name)
+        if lookup.person is not None:
+            return lookup.person
+        if lookup.candidates:
+            names = tuple(match.name for match in lookup.candidates)
+            return FollowResult(FollowStatus.CHOOSE, candidates=names)
+        return FollowResult(FollowStatus.UNKNOWN_PERSON)
 
     async def follow(self, user: User, name: str) -> FollowResult:
         person = await self._person(name)
-        if person is None:
-            return FollowResult(FollowStatus.UNKNOWN_PERSON)
+        if isinstance(person, FollowResult):
+            return person
         added = await self._follows.follow(user.telegram_id, person.id, self._clock.now())
         return FollowResult(FollowStatus.DONE if added else FollowStatus.UNCHANGED, person)
 
     async def unfollow(self, user: User, name: str) -> FollowResult:
         person = await self._person(name)
-        if person is None:
-            return FollowResult(FollowStatus.UNKNOWN_PERSON)
+        if isinstance(person, FollowResult):
+            return person
         removed = await self._follows.unfollow(user.telegram_id, person.id)
         return FollowResult(FollowStatus.DONE if removed else FollowStatus.UNCHANGED, person)
 

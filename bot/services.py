@@ -12,6 +12,7 @@ from bot.agenda import AgendaService
 from bot.broadcaster import Broadcaster, make_sender_bot, summary_sender
 from bot.casefile import CaseFileService
 from bot.clock import Clock
+from bot.directory import PeopleDirectory
 from bot.export import ExportService
 from bot.following import FollowService
 from bot.hearings import HearingService
@@ -93,6 +94,7 @@ class Services:
             on_complete=summary_sender(sender_bot, settings),
         )
         people = PeopleRepository(db)
+        directory = PeopleDirectory(people)
         report_records = ReportRepository(db)
         hearing_records = HearingRepository(db)
         bot = app_bot or sender_bot
@@ -136,7 +138,7 @@ class Services:
             broadcaster=broadcaster,
             people=people,
             reports=reports,
-            following=FollowService(people, FollowRepository(db), users, clock),
+            following=FollowService(directory, FollowRepository(db), users, clock),
             updates=UpdateLog(db),
             reminders=reminders,
             hearings=HearingService(
@@ -184,6 +186,7 @@ class Services:
                 audit,
                 settings,
                 clock,
+                directory,
             ),
             exports=ExportService(EventLog(db), audit, settings, clock),
         )

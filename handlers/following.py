@@ -7,7 +7,18 @@ from telegram.ext import BaseHandler, CommandHandler
 
 from bot.context import DabylContext
 from bot.following import FollowStatus
+from bot.i18n import Translator
 from handlers.common import argument_text
+
+
+def which_one(_: Translator, names: tuple[str, ...], command: str) -> str:
+    """Two people match closely: ask for the full name rather than guess."""
+    listed = "\n".join(f"• {name}" for name in names)
+    return _(
+        "Which one do you mean?\n{names}\nSend /{command} with the full name.",
+        names=listed,
+        command=command,
+    )
 
 
 async def follow(update: Update, context: DabylContext) -> None:
@@ -22,6 +33,8 @@ async def follow(update: Update, context: DabylContext) -> None:
     result = await context.services.following.follow(actor, name)
     if result.status == FollowStatus.UNKNOWN_PERSON:
         text = _("Nobody called {name} has been reported. Check the spelling.", name=name[:200])
+    elif result.status == FollowStatus.CHOOSE:
+        text = which_one(_, result.candidates, "follow")
     elif result.status == FollowStatus.UNCHANGED:
         text = _("You already follow {name}.", name=result.person.name)  # type: ignore[union-attr]
     else:
@@ -43,6 +56,8 @@ async def unfollow(update: Update, context: DabylContext) -> None:
     result = await context.services.following.unfollow(actor, name)
     if result.status == FollowStatus.UNKNOWN_PERSON:
         text = _("Nobody called {name} has been reported. Check the spelling.", name=name[:200])
+    elif result.status == FollowStatus.CHOOSE:
+        text = which_one(_, result.candidates, "unfollow")
     elif result.status == FollowStatus.UNCHANGED:
         text = _("You did not follow {name}.", name=result.person.name)  # type: ignore[union-attr]
     else:

@@ -57,3 +57,22 @@ async def test_broadcast_waits_for_a_second_coordinator(
     request = await message_containing(gulnara, "Please verify")
     await gulnara.press(request, "✅ Confirm")
     assert "Hearing moved to 15:00" in (await message_containing(asel, "Announcement")).text
+
+
+async def test_follow_forgives_script_and_asks_between_close_names(
+    telegram: FakeBotAPI, bot: DabylApplication
+) -> None:
+    daniyar = await join(telegram, bot, 6001, "Daniyar Sarsenbayev", Role.COORDINATOR)
+    asel = await join(telegram, bot, 6003, "Asel Nurpeis")
+    await daniyar.send("/detained Aigerim Toregozhina; Abay square")
+    await daniyar.send("/detained Marat Sarsenbayev; Abay square")
+    await daniyar.send("/detained Marat Sarsenbekov; Abay square")
+    await message_containing(daniyar, "Report #3 received")
+    await asel.send("/follow Торегожина")
+    await message_containing(asel, "You now follow Aigerim Toregozhina.")
+    await asel.send("/follow Marat Sarsen")
+    choice = await message_containing(asel, "Which one do you mean?")
+    assert "• Marat Sarsenbayev" in choice.text
+    assert "• Marat Sarsenbekov" in choice.text
+    await asel.send("/following")
+    assert "Sarsen" not in (await message_containing(asel, "You follow:")).text

@@ -1,0 +1,50 @@
+"""Finding the person a typed name means: the one place names are matched.
+
+An exact match (case, spaces and ё/е ignored: :func:`bot.people.match_key`) wins; otherwise the
+forgiving matcher of :mod:`bot.names` (scripts, Kazakh letters, typos, initials) decides, and
+when two people match closely the caller asks which one instead of guessing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.names import Candidate, Match, Resolution, rank, resolve
+from bot.people import match_key
+from storage.people import PeopleRepository, Person
+
+
+@dataclass(frozen=True, slots=True)
+class Lookup:
+    """A typed name: the person it means, or close candidates (empty when nobody matches)."""
+
+    person: Person | None
+    candidates: list[Match]
+
+
+class PeopleDirectory:
+    """Name lookups over the people repository."""
+
+    def __init__(self, people: PeopleRepository) -> None:
+        self._people = people
+
+    async def exact(self, name: str) -> Person | None:
+        """The person recorded under exactly this name or alias (the oldest if several)."""
+        found = await self._people.find_by_key(match_key(name))
+        return found[0] if found else None
+
+    async def search(self, text: str, limit: int = 5) -> list[Match]:
+        """People whose name or alias matches ``text`` across scripts and typos, best first."""
+        candidates = [Candidate(pid, names) for pid, names in await self._people.names()]
+        return rank(text, candidates, limit=limit)
+
+    async def lookup(self, name: str) -> Lookup:
+        """The one person ``name`` means, or the close candidates to choose from."""
+        exact = await self._people.find_by_key(match_key(name))
+        if len(exact) == 1:
+            return Lookup(exact[0], [])
+        matches = await self.search(name)
+        decision = resolve(matches)
+        if decision == Resolution.ONE:
+            return Lookup(await self._people.get(matches[0].person_id), [])
+        return Lookup(None, matches if decision == Resolution.CHOOSE else [])
