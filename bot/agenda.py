@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.calendar_export import calendar_ics
+from bot.casefile import health_facts
 from bot.clock import Clock
 from bot.digest import DigestData, days_between, render_digest
-from bot.health import HealthEntry, read_health, summarize
+from bot.health import HealthEntry, summarize
 from bot.i18n import translator
 from bot.roles import Role
 from bot.settings import Settings
@@ -146,7 +147,7 @@ class AgendaService:
         strikes = []
         for person in await self._people.in_custody():
             entries = [
-                HealthEntry(at, tuple(read_health(details)))
+                HealthEntry(at, health_facts(details))
                 for at, details in await self._timeline.health_reports(person.id)
             ]
             day = summarize(entries, now=now, zone=zone).hunger_strike_day if entries else None

@@ -6,12 +6,13 @@ import enum
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from html import escape
 
 from bot.alert_text import local_time
 from bot.clock import Clock
 from bot.directory import Lookup, PeopleDirectory
-from bot.health import HealthEntry, read_health, summarize
+from bot.health import HealthEntry, HealthFact, read_health, summarize
 from bot.i18n import Translator
 from bot.names import Match
 from bot.roles import Role
@@ -135,7 +136,7 @@ class CaseFileService:
         zone, now = self._settings.timezone, self._clock.now()
         # Read from the report texts each time: they stay the one source of truth.
         reports = await self._timeline.health_reports(person.id)
-        entries = [HealthEntry(at, tuple(read_health(details))) for at, details in reports]
+        entries = [HealthEntry(at, health_facts(details)) for at, details in reports]
         summary = summarize(entries, now=now, zone=zone)
         lines = []
         if summary.latest_weight is not None:
@@ -180,9 +181,9 @@ class CaseFileService:
     async def overview(self) -> Overview:
         now = self._clock.now()
         return Overview(
-            in_custody=len(await self._people.in_custody()),
-            pending_reports=len(await self._reports.pending()),
-            next_hearings=(await self._hearings.upcoming(now))[:3],
+            in_custody=await self._people.count_in_custody(),
+            pending_reports=await self._reports.count_pending(),
+            next_hearings=await self._hearings.upcoming(now, limit=3),
         )
 
     async def custody(self) -> list[Person]:
@@ -213,6 +214,12 @@ class CaseFileService:
             detail=f"{field_name}={stored}" if shown else field_name,
         )
         return SetStatus.DONE
+
+
+@lru_cache(maxsize=65536)
+def health_facts(details: str) -> tuple[HealthFact, ...]:
+    """The facts in one health report's text; reports never change, so they are cached."""
+    return tuple(read_health(details))
 
 
 def _is_date(text: str) -> bool:

@@ -110,7 +110,11 @@ class HearingRepository:
         return cursor.rowcount == 1
 
     async def upcoming(
-        self, now: datetime, until: datetime | None = None, person_id: int | None = None
+        self,
+        now: datetime,
+        until: datetime | None = None,
+        person_id: int | None = None,
+        limit: int = -1,
     ) -> list[Hearing]:
         """Scheduled hearings from ``now`` (to ``until``), soonest first."""
         sql = f"{_SELECT} WHERE hearings.state = 'scheduled' AND hearings.starts_at >= ?"
@@ -121,9 +125,8 @@ class HearingRepository:
         if person_id is not None:
             sql += " AND hearings.person_id = ?"
             params.append(person_id)
-        rows = await self._db.fetch_all(
-            sql + " ORDER BY hearings.starts_at, hearings.id", tuple(params)
-        )
+        sql += " ORDER BY hearings.starts_at, hearings.id LIMIT ?"  # -1: no limit
+        rows = await self._db.fetch_all(sql, (*params, limit))
         return [_hearing(row) for row in rows]
 
     async def attend(self, hearing_id: int, user_id: int) -> bool:

@@ -185,3 +185,7 @@ class PeopleRepository:
             (row["id"], (row["name"], *(row["aliases"].split("\x1f") if row["aliases"] else ())))
             for row in rows
         ]
+
+    async def count_in_custody(self) -> int:
+        row = await self._db.fetch_one("SELECT count(*) FROM people WHERE status != 'free'")
+        return int(row[0]) if row else 0

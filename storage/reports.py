@@ -252,3 +252,7 @@ class ReportRepository:
             "SELECT * FROM reports WHERE state = 'pending' ORDER BY reported_at, id"
         )
         return [_report(row) for row in rows]
+
+    async def count_pending(self) -> int:
+        row = await self._db.fetch_one("SELECT count(*) FROM reports WHERE state = 'pending'")
+        return int(row[0]) if row else 0
