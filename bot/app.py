@@ -29,6 +29,7 @@ from handlers import (
     invites,
     members,
     menu,
+    names,
     report_wizard,
     reports,
     sentences,
@@ -50,6 +51,7 @@ GATE_GROUP, FEATURE_GROUP = -1, 0
 # photo belongs to the draft, not to an earlier report.
 FEATURES = (
     start,
+    names,
     stats,
     guide,
     export,

@@ -134,6 +134,7 @@ CALLBACK_COMMANDS: dict[str, str] = {
     "history:": "history",
     "guide:": "guide",
     "pick:": "status",  # "Which one do you mean?" under /status, /person and /history
+    "name:": "report",  # "Did you mean someone already known?" before a report or hearing
 }
 
 

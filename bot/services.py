@@ -62,6 +62,7 @@ class Services:
     sentences: SentenceService
     agenda: AgendaService
     casefiles: CaseFileService
+    directory: PeopleDirectory
     exports: ExportService
 
     @classmethod
@@ -189,4 +190,5 @@ class Services:
                 directory,
             ),
             exports=ExportService(EventLog(db), audit, settings, clock),
+            directory=directory,
         )

@@ -15,6 +15,7 @@ from bot.hearings import HearingStatus
 from bot.i18n import Translator
 from bot.people import MAX_NAME_LENGTH
 from handlers.common import argument_text, reply_lines, report_id_of, split_fields
+from handlers.names import confirm_name
 
 DATE_EXAMPLE = "03.12.2026 10:00"
 
@@ -68,14 +69,19 @@ async def hearing(update: Update, context: DabylContext) -> None:
     when = await hearing_time(message, context, when_text)
     if when is None:
         return
-    created = await services.hearings.create(actor, name, when, place, notes)
-    text = _(
-        "Hearing #{id} recorded: {name}, {time}. Subscribers are being told.",
-        id=created.id,
-        name=created.person_name,
-        time=local_time(created.starts_at, services.settings.timezone),
-    )
-    await message.reply_text(text)
+
+    async def record(chosen: str) -> None:
+        created = await services.hearings.create(actor, chosen, when, place, notes)
+        text = _(
+            "Hearing #{id} recorded: {name}, {time}. Subscribers are being told.",
+            id=created.id,
+            name=created.person_name,
+            time=local_time(created.starts_at, services.settings.timezone),
+        )
+        await message.reply_text(text)
+
+    if await confirm_name(update, context, name, record):
+        await record(name)
 
 
 async def hearings(update: Update, context: DabylContext) -> None:

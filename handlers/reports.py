@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler
 
@@ -19,6 +21,7 @@ from bot.reports import (
     check,
 )
 from handlers.common import argument_text, split_fields
+from handlers.names import confirm_name
 from storage.reports import ReportKind
 
 
@@ -115,10 +118,24 @@ async def submit(update: Update, context: DabylContext, draft: Draft) -> bool:
     if problem is not None:
         await chat.send_message(problem_text(_, problem, draft.kind))
         return False
+    if draft.person_id is None and draft.kind != ReportKind.BROADCAST:
+
+        async def resume(name: str) -> None:
+            await store(update, context, replace(draft, name=name))
+
+        if not await confirm_name(update, context, draft.name, resume):
+            return False
+    await store(update, context, draft)
+    return True
+
+
+async def store(update: Update, context: DabylContext, draft: Draft) -> None:
+    """Store a checked draft and send the receipt."""
+    _, chat = context.tr, update.effective_chat
+    assert chat is not None
     assert context.actor is not None
     submission = await context.services.reports.submit(context.actor, draft)
     await chat.send_message(receipt(_, submission, context))
-    return True
 
 
 async def detained(update: Update, context: DabylContext) -> None:

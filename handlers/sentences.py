@@ -17,6 +17,7 @@ from bot.reports import Draft
 from bot.terms import TermError, parse_term
 from handlers.common import argument_text, report_id_of, split_fields
 from handlers.hearings import date_problem
+from handlers.names import confirm_name
 from handlers.reports import submit
 from storage.reports import ReportKind
 
@@ -52,25 +53,36 @@ async def sentence(update: Update, context: DabylContext) -> None:
             else:
                 now, zone = services.clock.now(), services.settings.timezone
                 start = parse_date(field, now=now, zone=zone, past=True)  # began already
-        done = await services.sentences.sentence(actor, name, term, start, credit)
     except TermError:
-        await message.reply_text(
-            _("I cannot read that term. Nothing was saved.") + "\n" + sentence_usage(_)
-        )
+        await message.reply_text(term_problem(_))
         return
     except DateError as error:
         await message.reply_text(date_problem(_, error))
         return
-    await message.reply_text(
-        _(
-            "Sentence recorded for {name}: {term} from {start}. Expected release: {release}. "
-            "Subscribers are being told; reminders are planned.",
-            name=done.person.name,
-            term=term.describe(),
-            start=done.start.isoformat(),
-            release=done.release.isoformat(),
+
+    async def record(chosen: str) -> None:
+        try:
+            done = await services.sentences.sentence(actor, chosen, term, start, credit)
+        except TermError:  # a credit longer than the term
+            await message.reply_text(term_problem(_))
+            return
+        await message.reply_text(
+            _(
+                "Sentence recorded for {name}: {term} from {start}. Expected release: {release}. "
+                "Subscribers are being told; reminders are planned.",
+                name=done.person.name,
+                term=term.describe(),
+                start=done.start.isoformat(),
+                release=done.release.isoformat(),
+            )
         )
-    )
+
+    if await confirm_name(update, context, name, record):
+        await record(name)
+
+
+def term_problem(_: Translator) -> str:
+    return _("I cannot read that term. Nothing was saved.") + "\n" + sentence_usage(_)
 
 
 async def release_date(update: Update, context: DabylContext) -> None:

@@ -120,6 +120,12 @@ async def test_find_across_scripts_and_choose_between_close_names(
     await aigerim.send("/detained Айгерим Торегожина; Abay square")
     await aigerim.send("/detained Daniyar Sarsenbayev; Republic square")
     await aigerim.send("/detained Daniyar Sarsenbekov; Republic square")
+    question = await message_containing(aigerim, "Did you mean someone already known?")
+    assert [text for text, _ in question.buttons] == [
+        "Daniyar Sarsenbayev",
+        "New person: Daniyar Sarsenbekov",
+    ]
+    await aigerim.press(question, "New person: Daniyar Sarsenbekov")
     await message_containing(aigerim, "Report #3 received")
     for query in ("Toregozhina", "Торегожина", "Торегожина Б.", "toregozina"):
         await asel.send(f"/find {query}")

@@ -67,6 +67,8 @@ async def test_follow_forgives_script_and_asks_between_close_names(
     await daniyar.send("/detained Aigerim Toregozhina; Abay square")
     await daniyar.send("/detained Marat Sarsenbayev; Abay square")
     await daniyar.send("/detained Marat Sarsenbekov; Abay square")
+    question = await message_containing(daniyar, "Did you mean someone already known?")
+    await daniyar.press(question, "name:new")
     await message_containing(daniyar, "Report #3 received")
     await asel.send("/follow Торегожина")
     await message_containing(asel, "You now follow Aigerim Toregozhina.")

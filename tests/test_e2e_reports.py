@@ -171,3 +171,25 @@ async def test_second_person_nobody_confirms_their_own_report(
     report = await services_of(bot).reports.get(1)
     assert report is not None
     assert (report.state, report.decided_by) == (ReportState.CONFIRMED, ADMIN_ID)
+
+
+async def test_a_name_in_another_script_is_not_guessed(
+    telegram: FakeBotAPI, bot: DabylApplication
+) -> None:
+    daniyar = await join(telegram, bot, 6001, "Daniyar Sarsenbayev", Role.COORDINATOR)
+    await daniyar.send("/detained Aigerim Toregozhina; Abay square")
+    await message_containing(daniyar, "Report #1 received")
+    await daniyar.send("/released Торегожина Айгерим; at 18:00")
+    question = await message_containing(daniyar, "Did you mean someone already known?")
+    assert len(await services_of(bot).db.fetch_all("SELECT id FROM reports")) == 1
+    await daniyar.press(question, "Aigerim Toregozhina")
+    await message_containing(daniyar, "Report #2 received")
+    people = await services_of(bot).db.fetch_all("SELECT name, status FROM people")
+    assert [tuple(row) for row in people] == [("Aigerim Toregozhina", "free")]
+    await daniyar.send("/hearing Toregozhina A.; 05.03.2026 10:00; Medeu district court")
+    question = await message_containing(daniyar, "Did you mean someone already known?")
+    await daniyar.press(question, "Aigerim Toregozhina")
+    assert (
+        "Hearing #1 recorded: Aigerim Toregozhina"
+        in (await message_containing(daniyar, "Hearing #1 recorded")).text
+    )
