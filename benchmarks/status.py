@@ -445,7 +445,7 @@ async def run(args: argparse.Namespace, folder: Path) -> None:
         return await casefiles.health_lines(person, view, tr)
 
     async def whole(text: str) -> list[str]:
-        lookup = await casefiles.find(text)
+        lookup = await casefiles.find(text, Role.MEMBER)
         if lookup.person is None:
             return []
         view = await casefiles.status(lookup.person, Role.MEMBER)
@@ -454,17 +454,19 @@ async def run(args: argparse.Namespace, folder: Path) -> None:
     # How often find gave the person meant (a CHOOSE with them among the buttons counts apart).
     outcomes = {"one, right": 0, "one, wrong": 0, "choose": 0, "none": 0}
     for person, text in zip(fuzzy_picks, fuzzy, strict=True):
-        lookup = await casefiles.find(text)
+        lookup = await casefiles.find(text, Role.MEMBER)
         if lookup.person is not None:
             outcomes["one, right" if lookup.person.id == person.id else "one, wrong"] += 1
         else:
             outcomes["choose" if lookup.candidates else "none"] += 1
     mixed = [rng.choice([e, f]) for e, f in zip(exact, fuzzy, strict=True)]
     results = [
-        await timed("find, exact name", [lambda t=t: casefiles.find(t) for t in exact], warmup),
+        await timed(
+            "find, exact name", [lambda t=t: casefiles.find(t, Role.MEMBER) for t in exact], warmup
+        ),
         await timed(
             "find, Latin/typo of Cyrillic",
-            [lambda t=t: casefiles.find(t) for t in fuzzy],
+            [lambda t=t: casefiles.find(t, Role.MEMBER) for t in fuzzy],
             warmup,
             ", ".join(f"{k} {v}" for k, v in outcomes.items()),
         ),

@@ -101,11 +101,11 @@ class CaseFileService:
         self._settings = settings
         self._clock = clock
 
-    async def search(self, text: str, limit: int = 5) -> list[Match]:
-        return await self._directory.search(text, limit)
+    async def search(self, text: str, reader: Role, limit: int = 5) -> list[Match]:
+        return await self._directory.search(text, reader, limit)
 
-    async def find(self, name: str) -> Lookup:
-        return await self._directory.lookup(name)
+    async def find(self, name: str, reader: Role) -> Lookup:
+        return await self._directory.lookup(name, reader)
 
     async def get(self, person_id: int) -> Person | None:
         return await self._people.get(person_id)

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from bot.names import Candidate, Match, Resolution, rank, resolve
 from bot.people import match_key
+from bot.roles import Role
+from bot.visibility import Field, may_see
 from storage.people import PeopleRepository, Person
 
 
@@ -28,22 +30,35 @@ class PeopleDirectory:
     def __init__(self, people: PeopleRepository) -> None:
         self._people = people
 
-    async def exact(self, name: str) -> Person | None:
+    async def _visible(self, reader: Role, person_ids: list[int]) -> set[int]:
+        """Which of ``person_ids`` ``reader`` may find (coordinators see unsent reports too)."""
+        if may_see(Field.UNVERIFIED_REPORTS, reader):
+            return set(person_ids)
+        return await self._people.known_publicly(person_ids)
+
+    async def exact(self, name: str, reader: Role) -> Person | None:
         """The person recorded under exactly this name or alias (the oldest if several)."""
         found = await self._people.find_by_key(match_key(name))
+        visible = await self._visible(reader, [p.id for p in found])
+        found = [p for p in found if p.id in visible]
         return found[0] if found else None
 
-    async def search(self, text: str, limit: int = 5) -> list[Match]:
+    async def search(self, text: str, reader: Role, limit: int = 5) -> list[Match]:
         """People whose name or alias matches ``text`` across scripts and typos, best first."""
         candidates = [Candidate(pid, names) for pid, names in await self._people.names()]
-        return rank(text, candidates, limit=limit)
+        # Rank everyone, then keep whom the reader may find (a few lookups by primary key).
+        ranked = rank(text, candidates, limit=limit * 4)
+        visible = await self._visible(reader, [m.person_id for m in ranked])
+        return [m for m in ranked if m.person_id in visible][:limit]
 
-    async def lookup(self, name: str) -> Lookup:
-        """The one person ``name`` means, or the close candidates to choose from."""
-        exact = await self._people.find_by_key(match_key(name))
+    async def lookup(self, name: str, reader: Role) -> Lookup:
+        """The one person ``name`` means to ``reader``, or the close candidates to choose from."""
+        found = await self._people.find_by_key(match_key(name))
+        visible = await self._visible(reader, [p.id for p in found])
+        exact = [p for p in found if p.id in visible]
         if len(exact) == 1:
             return Lookup(exact[0], [])
-        matches = await self.search(name)
+        matches = await self.search(name, reader)
         decision = resolve(matches)
         if decision == Resolution.ONE:
             return Lookup(await self._people.get(matches[0].person_id), [])

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from bot.clock import Clock
 from bot.directory import PeopleDirectory
+from bot.roles import Role
 from storage.follows import FollowRepository
 from storage.people import Person
 from storage.users import User, UserRepository
@@ -43,8 +44,8 @@ class FollowService:
         self._users = users
         self._clock = clock
 
-    async def _person(self, name: str) -> Person | FollowResult:
-        lookup = await self._directory.lookup(name)
+    async def _person(self, name: str, reader: Role) -> Person | FollowResult:
+        lookup = await self._directory.lookup(name, reader)
         if lookup.person is not None:
             return lookup.person
         if lookup.candidates:
@@ -53,14 +54,14 @@ class FollowService:
         return FollowResult(FollowStatus.UNKNOWN_PERSON)
 
     async def follow(self, user: User, name: str) -> FollowResult:
-        person = await self._person(name)
+        person = await self._person(name, user.role)
         if isinstance(person, FollowResult):
             return person
         added = await self._follows.follow(user.telegram_id, person.id, self._clock.now())
         return FollowResult(FollowStatus.DONE if added else FollowStatus.UNCHANGED, person)
 
     async def unfollow(self, user: User, name: str) -> FollowResult:
-        person = await self._person(name)
+        person = await self._person(name, user.role)
         if isinstance(person, FollowResult):
             return person
         removed = await self._follows.unfollow(user.telegram_id, person.id)

@@ -37,7 +37,7 @@ async def _person(
     if not name:
         await message.reply_text(usage)
         return None
-    lookup = await context.services.casefiles.find(name)
+    lookup = await context.services.casefiles.find(name, _reader(context))
     if lookup.person is not None:
         return lookup.person
     if lookup.candidates:
@@ -304,7 +304,7 @@ async def find(update: Update, context: DabylContext) -> None:
     if not text:
         await message.reply_text(_("Format: /find <name>\nExample: /find Toregozhina"))
         return
-    matches = await context.services.casefiles.search(text[:200])
+    matches = await context.services.casefiles.search(text[:200], _reader(context))
     if not matches:
         await message.reply_text(_("Nobody found for {text}.", text=text[:200]))
         return

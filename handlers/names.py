@@ -13,6 +13,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
 from bot.context import DabylContext
+from bot.roles import Role
 
 PREFIX = "name:"
 PENDING = "name_choice"
@@ -24,9 +25,10 @@ Resume = Callable[[str], Awaitable[None]]
 async def confirm_name(update: Update, context: DabylContext, typed: str, resume: Resume) -> bool:
     """True if the caller may go on with ``typed`` now; False if the person is being asked."""
     directory = context.services.directory
-    if not typed.strip() or await directory.exact(typed) is not None:
+    reader = context.actor.role if context.actor else Role.NONE
+    if not typed.strip() or await directory.exact(typed, reader) is not None:
         return True
-    matches = (await directory.search(typed))[:CANDIDATES]
+    matches = (await directory.search(typed, reader))[:CANDIDATES]
     if not matches:
         return True  # nobody like this yet: a new person
     _ = context.tr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -189,3 +190,22 @@ class PeopleRepository:
     async def count_in_custody(self) -> int:
         row = await self._db.fetch_one("SELECT count(*) FROM people WHERE status != 'free'")
         return int(row[0]) if row else 0
+
+    async def known_publicly(self, person_ids: Collection[int]) -> set[int]:
+        """Those of ``person_ids`` the network has spoken about: a sent report, a hearing or a
+        sentence. Someone named only in a pending or rejected report stays unknown to readers
+        below coordinator, so a false alarm cannot be found by searching for the name.
+        """
+        ids = sorted(set(person_ids))
+        if not ids:
+            return set()
+        marks = ", ".join("?" for _ in ids)  # only "?" marks are interpolated
+        rows = await self._db.fetch_all(
+            f"SELECT id FROM people WHERE id IN ({marks}) AND ("
+            " EXISTS (SELECT 1 FROM reports WHERE reports.person_id = people.id"
+            "  AND state IN ('confirmed', 'unverified', 'retracted'))"
+            " OR EXISTS (SELECT 1 FROM hearings WHERE hearings.person_id = people.id)"
+            " OR EXISTS (SELECT 1 FROM sentences WHERE sentences.person_id = people.id))",
+            ids,
+        )
+        return {row["id"] for row in rows}

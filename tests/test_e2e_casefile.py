@@ -180,3 +180,23 @@ async def test_stats_chart_for_coordinators(telegram: FakeBotAPI, bot: DabylAppl
     await message_containing(daniyar, "Example: /stats 6")
     await asel.send("/stats")
     await message_containing(asel, "not available to you")
+
+
+async def test_a_rejected_false_alarm_cannot_be_found_by_subscribers(
+    telegram: FakeBotAPI, bot: DabylApplication
+) -> None:
+    daniyar = await join(telegram, bot, 6001, "Daniyar Sarsenbayev", Role.COORDINATOR)
+    marat = await join(telegram, bot, 6002, "Marat Ospanov", Role.MEMBER)
+    asel = await join(telegram, bot, 6003, "Asel Nurpeis")
+    await marat.send("/detained Saule Bekova; Abay square")
+    request = await message_containing(daniyar, "Please verify")
+    await daniyar.press(request, "❌ Reject")
+    await message_containing(marat, "was rejected")
+    for command in ("/find Saule Bekova", "/status Saule Bekova", "/follow Saule Bekova"):
+        await asel.send(command)
+        reply = await asel.expect_reply()
+        assert "Saule Bekova ·" not in reply.text
+        assert "Status: Saule" not in reply.text
+        assert "You now follow" not in reply.text
+    await daniyar.send("/find Saule Bekova")  # coordinators see unsent reports
+    assert "• Saule Bekova" in (await message_containing(daniyar, "Found:")).text
