@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 import aiosqlite
 
+from bot.audience import Audience
 from bot.clock import Clock
 from bot.court_text import hearing_announcement
 from bot.i18n import translator
@@ -174,8 +175,7 @@ class HearingService:
         assert hearing is not None
         _ = translator(self._settings.default_language)
         text = hearing_announcement(_, hearing, self._settings.timezone, change)
-        recipients = await self._users.alert_recipients(hearing.person_id)
-        chat_ids = [*recipients, *sorted(self._settings.alert_chat_ids)]
+        chat_ids = await Audience(self._users, self._settings).about(hearing.person_id)
         alert = NewAlert(kind="hearing", text=text, priority=ANNOUNCEMENT_PRIORITY)
         await self._outbox.enqueue_in(conn, alert, chat_ids, self._clock.now())
 

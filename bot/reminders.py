@@ -16,6 +16,7 @@ from typing import Protocol
 import aiosqlite
 
 from bot.alert_text import local_time
+from bot.audience import Audience
 from bot.clock import Clock
 from bot.court_text import attendee_reminder, hearing_reminder, missed_reminders, release_reminder
 from bot.i18n import translator
@@ -256,8 +257,7 @@ class ReminderService:
         return True
 
     async def _audience(self, person_id: int) -> list[int]:
-        recipients = await self._users.alert_recipients(person_id)
-        return [*recipients, *sorted(self._settings.alert_chat_ids)]
+        return await Audience(self._users, self._settings).about(person_id)
 
     async def _tell_coordinators_missed(self, missed: list[Reminder]) -> None:
         _ = translator(self._settings.default_language)

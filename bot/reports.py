@@ -12,6 +12,7 @@ from typing import Protocol
 import aiosqlite
 
 from bot.alert_text import kind_label, report_html
+from bot.audience import Audience
 from bot.clock import Clock
 from bot.i18n import translator
 from bot.people import MAX_NAME_LENGTH, Status, clean_name, match_key
@@ -439,10 +440,9 @@ class ReportService:
         # Health details are for members and up unless the family asked to publish them
         # (bot/visibility.py); alert channels may be read by anyone.
         private = report.kind == ReportKind.HEALTH and not (person and person.health_public)
-        readers = Role.MEMBER if private else Role.SUBSCRIBER
-        recipients = await self._users.alert_recipients(report.person_id, readers)
-        chats = [] if private else sorted(self._settings.alert_chat_ids)
-        await self._outbox.enqueue_in(conn, alert, [*recipients, *chats], self._clock.now())
+        audience = Audience(self._users, self._settings)
+        chat_ids = await audience.about(report.person_id, private=private)
+        await self._outbox.enqueue_in(conn, alert, chat_ids, self._clock.now())
         # An alert carries one file: each further photo, voice note or video follows it.
         for extra in media[1:]:
             await self._follow_up_in(conn, report, "attachment", self._clock.now(), media=extra)

@@ -8,6 +8,7 @@ from datetime import date, datetime, time
 
 import aiosqlite
 
+from bot.audience import Audience
 from bot.clock import Clock
 from bot.court_text import release_date_announcement, sentence_announcement
 from bot.i18n import translator
@@ -137,8 +138,7 @@ class SentenceService:
         return await self._people.get(person.id)
 
     async def _announce_in(self, conn: aiosqlite.Connection, person: Person, text: str) -> None:
-        recipients = await self._users.alert_recipients(person.id)
-        chat_ids = [*recipients, *sorted(self._settings.alert_chat_ids)]
+        chat_ids = await Audience(self._users, self._settings).about(person.id)
         alert = NewAlert(kind="hearing", text=text, priority=1)
         await self._outbox.enqueue_in(conn, alert, chat_ids, self._clock.now())
 
