@@ -117,7 +117,7 @@ class AgendaService:
         now = self._clock.now()
         releases = await self._people.releases_between(now, now + timedelta(days=366 * 31))
         return calendar_ics(
-            await self._hearings.upcoming(now),
+            await self._hearings.ahead_including_cancelled(now),
             releases,
             zone=self._settings.timezone,
             now=now,

@@ -253,7 +253,8 @@ class ReminderService:
             ):
                 return False
             alert = NewAlert(kind="reminder", text=text, priority=REMINDER_PRIORITY)
-            await self._outbox.enqueue_in(conn, alert, chat_ids, self._clock.now())
+            alert_id = await self._outbox.enqueue_in(conn, alert, chat_ids, self._clock.now())
+            await self._reminders.set_alert_in(conn, reminder.id, alert_id)
         return True
 
     async def _audience(self, person_id: int) -> list[int]:

@@ -129,6 +129,15 @@ class HearingRepository:
         rows = await self._db.fetch_all(sql, (*params, limit))
         return [_hearing(row) for row in rows]
 
+    async def ahead_including_cancelled(self, now: datetime) -> list[Hearing]:
+        """Hearings from ``now`` on, cancelled ones too (a calendar must mark them cancelled)."""
+        rows = await self._db.fetch_all(
+            f"{_SELECT} WHERE hearings.state IN ('scheduled', 'cancelled')"
+            " AND hearings.starts_at >= ? ORDER BY hearings.starts_at, hearings.id",
+            (to_db_time(now),),
+        )
+        return [_hearing(row) for row in rows]
+
     async def attend(self, hearing_id: int, user_id: int) -> bool:
         """Count ``user_id`` in; False if they were already."""
         async with self._db.transaction() as conn:
@@ -169,6 +178,13 @@ class HearingRepository:
             await conn.execute(
                 "DELETE FROM hearing_attendees WHERE hearing_id IN (SELECT id FROM hearings"
                 " WHERE state = 'scheduled' AND starts_at < ?)",
+                (to_db_time(before),),
+            )
+            # The attendee reminders' deliveries name the same people: they go too.
+            await conn.execute(
+                "DELETE FROM deliveries WHERE alert_id IN (SELECT alert_id FROM reminders"
+                " WHERE kind = 'attendee' AND alert_id IS NOT NULL AND hearing_id IN"
+                " (SELECT id FROM hearings WHERE state = 'scheduled' AND starts_at < ?))",
                 (to_db_time(before),),
             )
             cursor = await conn.execute(

@@ -142,3 +142,11 @@ class ReminderRepository:
             "SELECT * FROM reminders WHERE person_id = ? ORDER BY due_at, id", (person_id,)
         )
         return [_reminder(row) for row in rows]
+
+    async def set_alert_in(
+        self, conn: aiosqlite.Connection, reminder_id: int, alert_id: int
+    ) -> None:
+        """Remember which outbox alert carried the reminder."""
+        await conn.execute(
+            "UPDATE reminders SET alert_id = ? WHERE id = ?", (alert_id, reminder_id)
+        )

@@ -61,6 +61,14 @@ async def test_hearing_is_announced_listed_and_attended_anonymously(
     clock.advance(timedelta(hours=9))  # 6 hours after it began
     assert await services.hearings.close_past() == 1
     assert await services.db.fetch_all("SELECT * FROM hearing_attendees") == []
+    attendee_alerts = await services.db.fetch_all(
+        "SELECT alert_id FROM reminders WHERE kind = 'attendee' AND alert_id IS NOT NULL"
+    )
+    assert len(attendee_alerts) == 1
+    left = await services.db.fetch_all(
+        "SELECT chat_id FROM deliveries WHERE alert_id = ?", (attendee_alerts[0]["alert_id"],)
+    )
+    assert left == []  # who attended is gone from the outbox too
     hearing = await services.hearings.get(1)
     assert hearing is not None
     assert (hearing.state.value, hearing.attendee_count) == ("over", 2)
@@ -227,6 +235,16 @@ async def test_calendar_upcoming_and_digest(
         2026, 3, 3, 5, 0, tzinfo=UTC
     )
     assert set(events) == {"hearing-1@dabyl", "hearing-2@dabyl", "release-2@dabyl"}
+    await aigerim.send("/cancel_hearing 2")
+    await message_containing(aigerim, "Hearing #2 cancelled")
+    await asel.send("/calendar")
+    document = await asel.expect_reply()
+    while document.file is None:
+        document = await asel.expect_reply()
+    events = {
+        str(e["UID"]): e for e in icalendar.Calendar.from_ical(document.file.content).walk("VEVENT")
+    }
+    assert str(events["hearing-2@dabyl"]["STATUS"]) == "CANCELLED"  # imported copies update
 
     await marat.send("/detained Gulnara Bekova; Abay square")  # waits for verification
     await aigerim.send("/health Yerlan Abenov; day 3 of hunger strike")
