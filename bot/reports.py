@@ -66,6 +66,7 @@ class Draft:
     media: tuple[Media, ...] = ()
     person_id: int | None = None  # chosen from the recent-people buttons
     place_required: bool = False  # the one-line /detained needs a place
+    sent_at: datetime | None = None  # when Telegram says the message was sent
 
 
 def check(draft: Draft) -> Problem | None:
@@ -192,6 +193,10 @@ class ReportService:
         """Store a checked draft: as a corroboration, a pending report, or an alert at once."""
         assert check(draft) is None, "check() the draft first"
         now = self._clock.now()
+        if draft.sent_at is not None:
+            # The time of a report is when it was sent, even if the bot reads it later (after
+            # downtime or a backlog); never later than the bot's own clock.
+            now = min(now, draft.sent_at)
         person = await self._known_person(draft)
         if person is not None:
             original = await self._reports.earlier_live(

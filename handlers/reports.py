@@ -144,7 +144,12 @@ async def detained(update: Update, context: DabylContext) -> None:
     assert message is not None
     name, place, details = split_fields(argument_text(message), 3)
     draft = Draft(
-        ReportKind.DETENTION, name=name, place=place, details=details, place_required=True
+        ReportKind.DETENTION,
+        name=name,
+        place=place,
+        details=details,
+        place_required=True,
+        sent_at=message.date,
     )
     await submit(update, context, draft)
 
@@ -154,7 +159,8 @@ async def released(update: Update, context: DabylContext) -> None:
     message = update.effective_message
     assert message is not None
     name, details = split_fields(argument_text(message), 2)
-    await submit(update, context, Draft(ReportKind.RELEASE, name=name, details=details))
+    draft = Draft(ReportKind.RELEASE, name=name, details=details, sent_at=message.date)
+    await submit(update, context, draft)
 
 
 async def health(update: Update, context: DabylContext) -> None:
@@ -162,7 +168,8 @@ async def health(update: Update, context: DabylContext) -> None:
     message = update.effective_message
     assert message is not None
     name, details = split_fields(argument_text(message), 2)
-    await submit(update, context, Draft(ReportKind.HEALTH, name=name, details=details))
+    draft = Draft(ReportKind.HEALTH, name=name, details=details, sent_at=message.date)
+    await submit(update, context, draft)
 
 
 async def broadcast(update: Update, context: DabylContext) -> None:

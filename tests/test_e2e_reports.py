@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from bot.app import DabylApplication
+from bot.clock import FrozenClock
 from bot.people import Status
 from bot.roles import Role
 from storage.reports import ReportState
-from tests.conftest import ADMIN_ID
+from tests.conftest import ADMIN_ID, make_settings
 from tests.fakebotapi import FakeBotAPI
+from tests.harness import running_bot
 from tests.scenario import join, message_containing, services_of
 
 CHANNEL = -100777
@@ -193,3 +197,19 @@ async def test_a_name_in_another_script_is_not_guessed(
         "Hearing #1 recorded: Aigerim Toregozhina"
         in (await message_containing(daniyar, "Hearing #1 recorded")).text
     )
+
+
+async def test_report_time_is_when_it_was_sent_not_when_it_was_read(
+    telegram: FakeBotAPI, tmp_path: Path
+) -> None:
+    # The bot reads the message two hours late (it was down): the alert keeps the sending time.
+    late = FrozenClock(datetime.now(UTC) + timedelta(hours=2))
+    settings = make_settings(tmp_path, telegram_api_url=telegram.base_url)
+    async with running_bot(settings, late) as application:
+        daniyar = await join(telegram, application, 6001, "Daniyar Sarsenbayev", Role.COORDINATOR)
+        sent = await daniyar.send("/detained Saule Bekova; Abay square")
+        await message_containing(daniyar, "Report #1 received")
+        report = await services_of(application).reports.get(1)
+        assert report is not None
+        assert report.reported_at == datetime.fromtimestamp(sent.raw["date"], UTC)
+        assert report.reported_at < late.now() - timedelta(hours=1)
