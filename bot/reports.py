@@ -312,6 +312,7 @@ class ReportService:
             )
             if done:
                 await self._follow_up_in(conn, report, "retracted", now, reason=reason.strip())
+                await self._undo_status_in(conn, report)
         if not done:
             return Decision(DecisionStatus.ALREADY_DECIDED, await self._reports.get(report_id))
         self._wake()
@@ -419,6 +420,7 @@ class ReportService:
         person = await self._person_of(report)
         effect = status_effect(report.kind)
         if person is not None and effect is not None:
+            await self._reports.remember_status_in(conn, report.id, person)
             held_at = report.place if effect == Status.DETAINED else ""
             await self._people.set_status_in(
                 conn, person.id, status=effect, since=report.reported_at, held_at=held_at
@@ -522,6 +524,17 @@ class ReportService:
         await self._notifier.close_verification(report, decider)
         await self._notifier.tell_reporter(report)
         return Decision(DecisionStatus.DONE, report)
+
+    async def _undo_status_in(self, conn: aiosqlite.Connection, report: Report) -> None:
+        """A withdrawn report's effect on the person is undone, unless something changed since."""
+        before = await self._reports.status_before(report.id)
+        person = await self._person_of(report)
+        if before is None or person is None or person.status_since != report.reported_at:
+            return
+        status, since, held_at = before
+        await self._people.restore_status_in(
+            conn, person.id, status=status, since=since, held_at=held_at
+        )
 
     async def _record(self, actor: User, action: str, report_id: int) -> None:
         """The audit trail of privileged decisions (names by pseudonym, never by id)."""

@@ -209,3 +209,18 @@ class PeopleRepository:
             ids,
         )
         return {row["id"] for row in rows}
+
+    async def restore_status_in(
+        self,
+        conn: aiosqlite.Connection,
+        person_id: int,
+        *,
+        status: str,
+        since: datetime | None,
+        held_at: str,
+    ) -> None:
+        """Put back a status recorded before a retracted report changed it."""
+        await conn.execute(
+            "UPDATE people SET status = ?, status_since = ?, held_at = ? WHERE id = ?",
+            (status, to_db_time(since) if since else None, held_at, person_id),
+        )

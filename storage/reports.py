@@ -9,6 +9,7 @@ from datetime import datetime
 import aiosqlite
 
 from storage.database import Database, from_db_time, to_db_time
+from storage.people import Person
 
 
 class ReportKind(enum.StrEnum):
@@ -256,3 +257,28 @@ class ReportRepository:
     async def count_pending(self) -> int:
         row = await self._db.fetch_one("SELECT count(*) FROM reports WHERE state = 'pending'")
         return int(row[0]) if row else 0
+
+    async def remember_status_in(
+        self, conn: aiosqlite.Connection, report_id: int, person: Person
+    ) -> None:
+        """Keep the person's status as it was before this report changed it."""
+        await conn.execute(
+            "UPDATE reports SET status_before = ?, since_before = ?, held_before = ? WHERE id = ?",
+            (
+                person.status.value,
+                to_db_time(person.status_since) if person.status_since else None,
+                person.held_at,
+                report_id,
+            ),
+        )
+
+    async def status_before(self, report_id: int) -> tuple[str, datetime | None, str] | None:
+        """(status, since, held at) before the report changed them, if it did."""
+        row = await self._db.fetch_one(
+            "SELECT status_before, since_before, held_before FROM reports WHERE id = ?",
+            (report_id,),
+        )
+        if row is None or row["status_before"] is None:
+            return None
+        since = from_db_time(row["since_before"]) if row["since_before"] else None
+        return row["status_before"], since, row["held_before"] or ""

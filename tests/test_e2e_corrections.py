@@ -43,6 +43,9 @@ async def test_duplicate_makes_no_second_alert_and_retract_reaches_exactly_the_r
     report = await services_of(bot).reports.get(1)
     assert report is not None
     assert (report.state.value, report.corroborations) == ("retracted", 2)
+    saule = await services_of(bot).reports.find_person("Saule Bekova")
+    assert saule is not None
+    assert (saule.status.value, saule.status_since, saule.held_at) == ("free", None, "")
 
 
 async def test_photo_after_a_pending_report_goes_out_with_it(
