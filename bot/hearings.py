@@ -3,30 +3,21 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import aiosqlite
 
-from bot.audience import Audience
-from bot.clock import Clock
+from bot.court import Court
 from bot.court_text import hearing_announcement
 from bot.i18n import translator
-from bot.people import MAX_NAME_LENGTH, clean_name, match_key
-from bot.reminders import ReminderService
-from bot.settings import Settings
-from storage.audit import AuditRepository
-from storage.database import Database
 from storage.hearings import Hearing, HearingRepository, HearingState
-from storage.outbox import NewAlert, OutboxRepository
-from storage.people import PeopleRepository, Person
-from storage.users import User, UserRepository
+from storage.people import Person
+from storage.users import User
 
 MAX_PLACE_LENGTH = 300
 MAX_NOTES_LENGTH = 1000
 OVER_AFTER = timedelta(hours=6)  # a hearing this long past its start is over
-ANNOUNCEMENT_PRIORITY = 1
 
 
 class HearingStatus(enum.Enum):
@@ -51,37 +42,16 @@ def is_closed(notes: str) -> bool:
 class HearingService:
     """Hearings and their announcements, in one transaction with their reminders."""
 
-    def __init__(
-        self,
-        db: Database,
-        hearings: HearingRepository,
-        people: PeopleRepository,
-        users: UserRepository,
-        outbox: OutboxRepository,
-        reminders: ReminderService,
-        settings: Settings,
-        clock: Clock,
-        *,
-        wake_sender: Callable[[], None],
-        audit: AuditRepository | None = None,
-    ) -> None:
-        self._db = db
+    def __init__(self, court: Court, hearings: HearingRepository) -> None:
+        self._court = court
         self._hearings = hearings
-        self._people = people
-        self._users = users
-        self._outbox = outbox
-        self._reminders = reminders
-        self._settings = settings
-        self._clock = clock
-        self._wake = wake_sender
-        self._audit = audit
+        self._db, self._clock, self._reminders = court.db, court.clock, court.reminders
 
     async def get(self, hearing_id: int) -> Hearing | None:
         return await self._hearings.get(hearing_id)
 
     async def person(self, name: str) -> Person | None:
-        found = await self._people.find_by_key(match_key(name))
-        return found[0] if found else None
+        return await self._court.person(name)
 
     async def create(
         self, actor: User, name: str, starts_at: datetime, place: str, notes: str
@@ -90,12 +60,7 @@ class HearingService:
         now = self._clock.now()
         person = await self.person(name)
         async with self._db.transaction() as conn:
-            if person is None:
-                person_id = await self._people.create_in(
-                    conn, name=clean_name(name)[:MAX_NAME_LENGTH], key=match_key(name), now=now
-                )
-            else:
-                person_id = person.id
+            person_id = await self._court.person_id_in(conn, person, name, now)
             hearing_id = await self._hearings.insert_in(
                 conn,
                 person_id=person_id,
@@ -108,7 +73,7 @@ class HearingService:
             )
             await self._reminders.replan_hearing_in(conn, hearing_id, starts_at)
             await self._announce_in(conn, hearing_id, "new")
-        await self._after_change()
+        await self._court.after_change()
         await self._record(actor, "hearing", hearing_id)
         hearing = await self._hearings.get(hearing_id)
         assert hearing is not None
@@ -125,7 +90,7 @@ class HearingService:
                 return HearingResult(HearingStatus.NOT_SCHEDULED, hearing)
             await self._reminders.replan_hearing_in(conn, hearing_id, starts_at)
             await self._announce_in(conn, hearing_id, "moved")
-        await self._after_change()
+        await self._court.after_change()
         await self._record(actor, "move_hearing", hearing_id)
         return HearingResult(HearingStatus.DONE, await self._hearings.get(hearing_id))
 
@@ -138,7 +103,7 @@ class HearingService:
                 return HearingResult(HearingStatus.NOT_SCHEDULED, hearing)
             await self._reminders.replan_hearing_in(conn, hearing_id, None)
             await self._announce_in(conn, hearing_id, "cancelled")
-        await self._after_change()
+        await self._court.after_change()
         await self._record(actor, "cancel_hearing", hearing_id)
         return HearingResult(HearingStatus.DONE, await self._hearings.get(hearing_id))
 
@@ -173,21 +138,9 @@ class HearingService:
     async def _announce_in(self, conn: aiosqlite.Connection, hearing_id: int, change: str) -> None:
         hearing = await self._hearings.get(hearing_id)
         assert hearing is not None
-        _ = translator(self._settings.default_language)
-        text = hearing_announcement(_, hearing, self._settings.timezone, change)
-        chat_ids = await Audience(self._users, self._settings).about(hearing.person_id)
-        alert = NewAlert(kind="hearing", text=text, priority=ANNOUNCEMENT_PRIORITY)
-        await self._outbox.enqueue_in(conn, alert, chat_ids, self._clock.now())
+        _ = translator(self._court.settings.default_language)
+        text = hearing_announcement(_, hearing, self._court.settings.timezone, change)
+        await self._court.announce_in(conn, hearing.person_id, text)
 
     async def _record(self, actor: User, action: str, hearing_id: int) -> None:
-        if self._audit is not None:
-            await self._audit.record(
-                at=self._clock.now(),
-                actor=actor.pseudonym,
-                action=action,
-                target=f"hearing:{hearing_id}",
-            )
-
-    async def _after_change(self) -> None:
-        self._wake()
-        await self._reminders.changed()
+        await self._court.record(actor, action, f"hearing:{hearing_id}")

@@ -12,6 +12,7 @@ from bot.agenda import AgendaService
 from bot.broadcaster import Broadcaster, make_sender_bot, summary_sender
 from bot.casefile import CaseFileService
 from bot.clock import Clock
+from bot.court import Court
 from bot.directory import PeopleDirectory
 from bot.export import ExportService
 from bot.following import FollowService
@@ -126,6 +127,9 @@ class Services:
             reminders=reminders,
             audit=audit,
         )
+        court = Court(
+            db, people, users, outbox, reminders, settings, clock, wake_sender=wake, audit=audit
+        )
         return cls(
             settings=settings,
             clock=clock,
@@ -142,30 +146,8 @@ class Services:
             following=FollowService(directory, FollowRepository(db), users, clock),
             updates=UpdateLog(db),
             reminders=reminders,
-            hearings=HearingService(
-                db,
-                hearing_records,
-                people,
-                users,
-                outbox,
-                reminders,
-                settings,
-                clock,
-                wake_sender=wake,
-                audit=audit,
-            ),
-            sentences=SentenceService(
-                db,
-                SentenceRepository(db),
-                people,
-                users,
-                outbox,
-                reminders,
-                settings,
-                clock,
-                wake_sender=wake,
-                audit=audit,
-            ),
+            hearings=HearingService(court, hearing_records),
+            sentences=SentenceService(court, SentenceRepository(db)),
             agenda=AgendaService(
                 hearing_records,
                 people,
