@@ -38,7 +38,7 @@ async def export(update: Update, context: DabylContext) -> None:
                 parse_date(text, now=services.clock.now(), zone=services.settings.timezone)
             )
     except DateError as error:
-        await message.reply_text(date_problem(_, error))
+        await message.reply_text(date_problem(_, error, with_time=False))
         return
     start, end = (period[0], period[1]) if period else (None, None)
     result = await services.exports.export(actor, start, end, reporters=reporters)

@@ -20,18 +20,22 @@ from handlers.names import confirm_name
 DATE_EXAMPLE = "03.12.2026 10:00"
 
 
-def date_problem(_: Translator, error: DateError) -> str:
-    """Why a typed date was refused, with an accepted example."""
+def date_problem(_: Translator, error: DateError, *, with_time: bool = True) -> str:
+    """Why a typed date was refused, with an accepted example (a date and time, or a date)."""
     reasons = {
         DateProblem.NOT_A_DATE: _("That is not a date I can read."),
         DateProblem.IMPOSSIBLE: _("That date does not exist."),
         DateProblem.TIME_NEEDED: _("The time is missing."),
         DateProblem.IN_THE_PAST: _("That time has already passed."),
     }
-    example = _(
-        "Write it like {example}, 2026-12-03 10:00, 03.12 10:00, tomorrow 10:00 or завтра 10:00.",
-        example=DATE_EXAMPLE,
-    )
+    if with_time:
+        example = _(
+            "Write it like {example}, 2026-12-03 10:00, 03.12 10:00, tomorrow 10:00 or "
+            "завтра 10:00.",
+            example=DATE_EXAMPLE,
+        )
+    else:
+        example = _("Write a date like 03.12.2026, 2026-12-03, 03.12 or tomorrow.")
     return f"{reasons[error.problem]} {example} {_('Nothing was saved.')}"
 
 

@@ -57,7 +57,7 @@ async def sentence(update: Update, context: DabylContext) -> None:
         await message.reply_text(term_problem(_))
         return
     except DateError as error:
-        await message.reply_text(date_problem(_, error))
+        await message.reply_text(date_problem(_, error, with_time=False))
         return
 
     async def record(chosen: str) -> None:
@@ -102,7 +102,7 @@ async def release_date(update: Update, context: DabylContext) -> None:
     try:
         day = parse_date(date_text, now=services.clock.now(), zone=services.settings.timezone)
     except DateError as error:
-        await message.reply_text(date_problem(_, error))
+        await message.reply_text(date_problem(_, error, with_time=False))
         return
     person = await services.sentences.set_release_date(context.actor, name, day)  # type: ignore[arg-type]
     if person is None:

@@ -138,6 +138,7 @@ async def test_sentence_sets_status_release_date_and_reminders(
         ("/sentence Saule Bekova", "Format: /sentence"),
         ("/sentence Saule Bekova; forever", "I cannot read that term"),
         ("/sentence Saule Bekova; 10 days; 31.02.2026", "That date does not exist."),
+        ("/release_date Saule Bekova; soon", "Write a date like 03.12.2026"),
         ("/release_date Nobody Known; 01.04.2026", "Nobody called Nobody Known"),
     ):
         await daniyar.send(bad)
