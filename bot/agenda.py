@@ -8,10 +8,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.calendar_export import calendar_ics
-from bot.casefile import health_facts
+from bot.casefile import summarize_reports
 from bot.clock import Clock
 from bot.digest import DigestData, days_between, render_digest
-from bot.health import HealthEntry, summarize
 from bot.i18n import translator
 from bot.roles import Role
 from bot.settings import Settings
@@ -144,13 +143,11 @@ class AgendaService:
         for report in await self._reports.pending():
             person = await self._people.get(report.person_id) if report.person_id else None
             pending.append((report, person.name if person else ""))
+        in_custody = await self._people.in_custody()
         strikes = []
-        for person in await self._people.in_custody():
-            entries = [
-                HealthEntry(at, health_facts(details))
-                for at, details in await self._timeline.health_reports(person.id)
-            ]
-            day = summarize(entries, now=now, zone=zone).hunger_strike_day if entries else None
+        for person in in_custody:
+            reports = await self._timeline.health_reports(person.id)
+            day = summarize_reports(reports, now=now, zone=zone).hunger_strike_day
             if day is not None:
                 strikes.append((person, day))
         return DigestData(
@@ -158,7 +155,7 @@ class AgendaService:
             hunger_strikes=strikes,
             hearings_today=hearings_today,
             releases_soon=await self._people.releases_between(now, now + RELEASES_SOON),
-            in_custody=await self._people.in_custody(),
+            in_custody=in_custody,
             pending_reports=pending,
         )
 

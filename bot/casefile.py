@@ -5,14 +5,15 @@ from __future__ import annotations
 import enum
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from functools import lru_cache
 from html import escape
+from zoneinfo import ZoneInfo
 
 from bot.alert_text import local_time
 from bot.clock import Clock
 from bot.directory import Lookup, PeopleDirectory
-from bot.health import HealthEntry, HealthFact, read_health, summarize
+from bot.health import HealthEntry, HealthFact, HealthSummary, read_health, summarize
 from bot.i18n import Translator
 from bot.names import Match
 from bot.roles import Role
@@ -61,7 +62,6 @@ class StatusView:
     """A person's status as one reader may see it; hidden parts are None or empty."""
 
     person: Person
-    reader: Role
     events: list[TimelineEvent]
     next_hearing: Hearing | None
     show_health: bool
@@ -119,7 +119,6 @@ class CaseFileService:
         upcoming = await self._hearings.upcoming(self._clock.now(), person_id=person.id)
         return StatusView(
             person=person,
-            reader=reader,
             events=events,
             next_hearing=upcoming[0] if upcoming else None,
             show_health=health,
@@ -136,8 +135,7 @@ class CaseFileService:
         zone, now = self._settings.timezone, self._clock.now()
         # Read from the report texts each time: they stay the one source of truth.
         reports = await self._timeline.health_reports(person.id)
-        entries = [HealthEntry(at, health_facts(details)) for at, details in reports]
-        summary = summarize(entries, now=now, zone=zone)
+        summary = summarize_reports(reports, now=now, zone=zone)
         lines = []
         if summary.latest_weight is not None:
             line = _("Weight: {kg} kg", kg=f"{summary.latest_weight:g}")
@@ -220,6 +218,15 @@ class CaseFileService:
 def health_facts(details: str) -> tuple[HealthFact, ...]:
     """The facts in one health report's text; reports never change, so they are cached."""
     return tuple(read_health(details))
+
+
+def summarize_reports(
+    reports: list[tuple[datetime, str]], *, now: datetime, zone: ZoneInfo
+) -> HealthSummary:
+    """Weight trend, hunger strike and hospital, read from ``(sent at, text)`` health reports."""
+    return summarize(
+        [HealthEntry(at, health_facts(details)) for at, details in reports], now=now, zone=zone
+    )
 
 
 def _is_date(text: str) -> bool:

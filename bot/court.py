@@ -10,6 +10,7 @@ import aiosqlite
 
 from bot.audience import Audience
 from bot.clock import Clock
+from bot.directory import recorded
 from bot.people import MAX_NAME_LENGTH, clean_name, match_key
 from bot.reminders import ReminderService
 from bot.settings import Settings
@@ -38,8 +39,7 @@ class Court:
 
     async def person(self, name: str) -> Person | None:
         """The person recorded under exactly this name (court events never guess)."""
-        found = await self.people.find_by_key(match_key(name))
-        return found[0] if found else None
+        return await recorded(self.people, name)
 
     async def person_id_in(
         self, conn: aiosqlite.Connection, person: Person | None, name: str, now: datetime

@@ -24,6 +24,13 @@ class Lookup:
     candidates: list[Match]
 
 
+async def recorded(people: PeopleRepository, name: str) -> Person | None:
+    """The person recorded under exactly this name or alias (the oldest if several), whoever
+    asks: for commands that create a person when the name is new."""
+    found = await people.find_by_key(match_key(name))
+    return found[0] if found else None
+
+
 class PeopleDirectory:
     """Name lookups over the people repository."""
 

@@ -14,6 +14,7 @@ import aiosqlite
 from bot.alert_text import kind_label, report_html
 from bot.audience import Audience
 from bot.clock import Clock
+from bot.directory import recorded
 from bot.i18n import translator
 from bot.people import MAX_NAME_LENGTH, Status, clean_name, match_key
 from bot.reminders import ReminderService
@@ -186,8 +187,7 @@ class ReportService:
 
     async def find_person(self, name: str) -> Person | None:
         """The person called ``name`` (or with that alias), if the bot knows them."""
-        found = await self._people.find_by_key(match_key(name))
-        return found[0] if found else None
+        return await recorded(self._people, name)
 
     async def submit(self, reporter: User, draft: Draft) -> Submission:
         """Store a checked draft: as a corroboration, a pending report, or an alert at once."""

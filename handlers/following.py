@@ -22,46 +22,41 @@ def which_one(_: Translator, names: tuple[str, ...], command: str) -> str:
 
 
 async def follow(update: Update, context: DabylContext) -> None:
-    """/follow <name>"""
+    """/follow <name> and /unfollow <name>"""
     message, actor, _ = update.effective_message, context.actor, context.tr
     assert message is not None
     assert actor is not None
+    command = (message.text or "/").split()[0][1:].split("@")[0].lower()
     name = argument_text(message)
+    if command == "follow":
+        usage = _("Format: /follow <name>\nExample: /follow Aigerim Nurlanovna")
+        change = context.services.following.follow
+    else:
+        usage = _("Format: /unfollow <name>\nExample: /unfollow Aigerim Nurlanovna")
+        change = context.services.following.unfollow
     if not name:
-        await message.reply_text(_("Format: /follow <name>\nExample: /follow Aigerim Nurlanovna"))
+        await message.reply_text(usage)
         return
-    result = await context.services.following.follow(actor, name)
+    result = await change(actor, name)
     if result.status == FollowStatus.UNKNOWN_PERSON:
         text = _("Nobody called {name} has been reported. Check the spelling.", name=name[:200])
     elif result.status == FollowStatus.CHOOSE:
-        text = which_one(_, result.candidates, "follow")
-    elif result.status == FollowStatus.UNCHANGED:
-        text = _("You already follow {name}.", name=result.person.name)  # type: ignore[union-attr]
+        text = which_one(_, result.candidates, command)
     else:
-        text = _("You now follow {name}.", name=result.person.name)  # type: ignore[union-attr]
-    await message.reply_text(text)
-
-
-async def unfollow(update: Update, context: DabylContext) -> None:
-    """/unfollow <name>"""
-    message, actor, _ = update.effective_message, context.actor, context.tr
-    assert message is not None
-    assert actor is not None
-    name = argument_text(message)
-    if not name:
-        await message.reply_text(
-            _("Format: /unfollow <name>\nExample: /unfollow Aigerim Nurlanovna")
-        )
-        return
-    result = await context.services.following.unfollow(actor, name)
-    if result.status == FollowStatus.UNKNOWN_PERSON:
-        text = _("Nobody called {name} has been reported. Check the spelling.", name=name[:200])
-    elif result.status == FollowStatus.CHOOSE:
-        text = which_one(_, result.candidates, "unfollow")
-    elif result.status == FollowStatus.UNCHANGED:
-        text = _("You did not follow {name}.", name=result.person.name)  # type: ignore[union-attr]
-    else:
-        text = _("You no longer follow {name}.", name=result.person.name)  # type: ignore[union-attr]
+        assert result.person is not None
+        who, done = result.person.name, result.status == FollowStatus.DONE
+        if command == "follow":
+            text = (
+                _("You now follow {name}.", name=who)
+                if done
+                else _("You already follow {name}.", name=who)
+            )
+        else:
+            text = (
+                _("You no longer follow {name}.", name=who)
+                if done
+                else _("You did not follow {name}.", name=who)
+            )
     await message.reply_text(text)
 
 
@@ -100,8 +95,7 @@ async def alerts(update: Update, context: DabylContext) -> None:
 
 def handlers() -> list[BaseHandler[Update, DabylContext, None]]:
     return [
-        CommandHandler("follow", follow),
-        CommandHandler("unfollow", unfollow),
+        CommandHandler(["follow", "unfollow"], follow),
         CommandHandler("following", following),
         CommandHandler("alerts", alerts),
     ]
