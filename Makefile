@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint format clean
+.PHONY: run test lint format messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,10 @@ test: lint
 format: $(VENV)/.installed-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# After changing a user-facing string: re-extract it into locales/*.po, then translate it there.
+messages: $(VENV)/.installed-dev
+	$(BIN)/python -m bot.catalogs
 
 clean:
 	rm -rf $(VENV) build *.egg-info

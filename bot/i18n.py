@@ -1,19 +1,43 @@
-"""One translation function for every user-facing string (gettext, English for now).
+"""Every word the bot says, in Kazakh, Russian or English (gettext catalogs, Babel formatting).
 
-Handlers get a :class:`Translator` for the reader's language and call it as ``_("text {x}", x=1)``.
-Strings defined away from a translator (command descriptions) are marked with :func:`N_` so that
-Babel's extractor still finds them; they are translated where they are shown.
+Handlers get a :class:`Translator` for the reader's language and call it as ``_("text {x}", x=1)``;
+``_.plural(...)`` picks the plural form, ``_.date(...)``/``_.datetime(...)`` write dates the way the
+reader's locale does. Strings defined away from a translator (command descriptions) are marked
+with :func:`N_` so that Babel's extractor still finds them; they are translated where shown.
+
+The catalogs are the ``.po`` files under ``locales/`` (``make messages`` re-extracts them from
+the code). They are compiled in memory the first time a language is used, so there is no build
+step to forget; English is the source language and its catalog may leave strings untranslated.
 """
 
 from __future__ import annotations
 
 import gettext
+import io
+from collections.abc import Callable, Mapping
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from babel import Locale
+from babel.dates import format_skeleton, format_time
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
 
 LOCALE_DIR = Path(__file__).parent / "locales"
 DOMAIN = "dabyl"
-LANGUAGES = ("en",)
+SOURCE_LANGUAGE = "en"
+LANGUAGES = ("kk", "ru", "en")
+# How each language names itself, on the /lang buttons.
+LANGUAGE_NAMES = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
+# The CLDR locale that formats dates and numbers. English readers here are international
+# supporters and journalists in other time zones: a 24-hour clock (en_GB) avoids AM/PM slips.
+FORMAT_LOCALES = {"kk": "kk_KZ", "ru": "ru_RU", "en": "en_GB"}
+
+# One text per language, e.g. an alert rendered once for each language its readers speak.
+Texts = Mapping[str, str]
 
 
 def N_(message: str) -> str:
@@ -21,14 +45,40 @@ def N_(message: str) -> str:
     return message
 
 
+def language_of(code: str | None) -> str | None:
+    """The bot's language for an IETF tag such as Telegram's ``language_code`` (None if unknown).
+
+    >>> language_of("ru-RU"), language_of("kk"), language_of("de")
+    ('ru', 'kk', None)
+    """
+    primary = (code or "").replace("_", "-").split("-")[0].strip().lower()
+    return primary if primary in LANGUAGES else None
+
+
+def po_path(language: str) -> Path:
+    return LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def _compile(language: str) -> gettext.NullTranslations:
+    """The language's ``.po`` catalog compiled in memory (fuzzy entries are left out)."""
+    path = po_path(language)
+    if not path.exists():
+        return gettext.NullTranslations()
+    with path.open("rb") as source:
+        catalog = read_po(source, locale=language, domain=DOMAIN)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return gettext.GNUTranslations(buffer)
+
+
 class Translator:
     """Translates and formats messages for one language."""
 
     def __init__(self, language: str) -> None:
         self.language = language
-        self._catalog = gettext.translation(
-            DOMAIN, localedir=LOCALE_DIR, languages=[language], fallback=True
-        )
+        self.locale = Locale.parse(FORMAT_LOCALES[language])
+        self._catalog = _compile(language)
 
     def __call__(self, message: str, /, **values: object) -> str:
         text = self._catalog.gettext(message)
@@ -36,10 +86,39 @@ class Translator:
 
     def plural(self, singular: str, plural: str, count: int, /, **values: object) -> str:
         """Translate a message whose form depends on ``count`` (available as ``{count}``)."""
-        return self._catalog.ngettext(singular, plural, count).format(count=count, **values)
+        text = self._catalog.ngettext(singular, plural, count)
+        return text.format(count=self.number(count), **values)
+
+    # -- formatting ----------------------------------------------------------------------
+    def number(self, value: float) -> str:
+        """``12 345`` in Russian and Kazakh, ``12,345`` in English."""
+        return format_decimal(value, locale=self.locale)
+
+    def date(self, day: date) -> str:
+        """A calendar date: ``2 мар. 2026 г.``, ``2026 ж. 2 нау.``, ``2 Mar 2026``."""
+        return format_skeleton("yMMMd", day, locale=self.locale)
+
+    def weekday_date(self, day: date) -> str:
+        """A date with its weekday, for hearings: ``пн, 2 мар. 2026 г.``."""
+        return format_skeleton("yMMMEd", day, locale=self.locale)
+
+    def time(self, moment: datetime, zone: ZoneInfo) -> str:
+        """The local time of day on a 24-hour clock: ``14:05``."""
+        return format_time(moment.astimezone(zone), "HH:mm", locale=self.locale)
+
+    def datetime(self, moment: datetime, zone: ZoneInfo) -> str:
+        """A moment as read in ``zone``: ``2 мар. 2026 г., 14:05``."""
+        local = moment.astimezone(zone)
+        pattern = self.locale.datetime_formats["medium"]
+        return str(pattern).format(self.time(local, zone), self.date(local.date()))
 
 
 @cache
 def translator(language: str) -> Translator:
-    """Return the (cached) translator for ``language``; unknown languages fall back to English."""
-    return Translator(language)
+    """The (cached) translator for ``language``; unknown languages get the source language."""
+    return Translator(language_of(language) or SOURCE_LANGUAGE)
+
+
+def render(write: Callable[[Translator], str]) -> dict[str, str]:
+    """Write a text once per language, e.g. an alert before it goes to readers of all three."""
+    return {language: write(translator(language)) for language in LANGUAGES}
