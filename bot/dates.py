@@ -63,8 +63,17 @@ class When:
 
 
 # Letters folded before matching, so one table entry serves every keyboard: ё is often typed
-# as е, and Kazakh letters as their Russian look-alikes on phones without a Kazakh layout.
-_FOLD = str.maketrans("ёәғқңөұүһі", "еагкноуухи")
+# as е, Kazakh letters as their Russian look-alikes on phones without a Kazakh layout, and the
+# letters of Kazakh's Latin alphabet (ä, ğ, q, ñ, ö, ū, ü, ı, ş) as plain Latin ones, the way
+# they are typed on a phone without a Cyrillic keyboard ("erteñ" and "erten", "ashtyq" and
+# "ashtyk"). Both the tables and the typed text are folded, so no table lists a folded twin.
+_FOLD = str.maketrans(
+    {
+        **dict(zip("ёәғқңөұүһі", "еагкноуухи", strict=True)),
+        **dict(zip("äğqñöūüı", "agknouui", strict=True)),
+        "ş": "sh",
+    }
+)
 
 
 def normalize(text: str) -> str:
@@ -75,22 +84,33 @@ def normalize(text: str) -> str:
 
     Returns:
         The text lower-cased, with ё as е, Kazakh letters as Russian look-alikes
-        (ү → у, ң → н, і → и ...) and runs of whitespace as one space.
+        (ү → у, ң → н, і → и ...), Kazakh Latin letters as plain Latin (ñ → n, q → k, ş → sh ...)
+        and runs of whitespace as one space.
     """
     return " ".join(text.lower().translate(_FOLD).split())
 
 
-# Relative day words → days after today; written as people spell them, folded on import.
+# Relative day words → days after today, as people spell them in English, Russian and Kazakh,
+# and in Latin letters on a phone without a Cyrillic keyboard; folded on import. There are
+# deliberately no past words (вчера, кеше): every caller wants today or a day to come, and a
+# sentence's start is typed as a date.
 _DAY_WORDS_BY_OFFSET: dict[int, tuple[str, ...]] = {
-    0: ("today", "сегодня", "segodnya", "бүгін", "bugin"),
-    1: ("tomorrow", "завтра", "zavtra", "ертең", "erten"),
+    0: (
+        *("today",),
+        *("сегодня", "segodnya", "segodnia", "segodnja", "sevodnya"),
+        *("бүгін", "bugin", "bugun"),
+    ),
+    1: (
+        *("tomorrow", "tmrw"),
+        *("завтра", "zavtra"),
+        *("ертең", "erten", "erteng"),
+    ),
     2: (
-        "day after tomorrow",
-        "the day after tomorrow",
-        "послезавтра",
-        "poslezavtra",
-        "бүрсігүні",
-        "bursiguni",
+        *("day after tomorrow", "the day after tomorrow"),
+        *("послезавтра", "после завтра", "poslezavtra", "posle zavtra"),
+        # арғы күні ("the day beyond") is used for both the day after tomorrow and, more
+        # rarely, the day before yesterday; with no past words here it is read forward.
+        *("бүрсігүні", "bursiguni", "арғы күні", "argy kuni", "argi kuni", "arghy kuni"),
     ),
 }
 
@@ -98,10 +118,28 @@ _DAY_WORDS: dict[str, int] = {
     normalize(word): offset for offset, words in _DAY_WORDS_BY_OFFSET.items() for word in words
 }
 
-# The typed text splits into a day part and an optional time: "<day> 10:00", "<day> в 10:00",
-# "<day> at 10:00", or ISO's "2026-12-03t10:00" (lower-cased).
+# Words allowed between a day and its time: "завтра в 10:00", "tomorrow at 10:00",
+# "ертең сағат 10:00" (сағат: o'clock), "erten sagat 10:00".
+_TIME_WORDS: tuple[str, ...] = (
+    *("at",),
+    *("в", "во", "v"),
+    *("сағат", "сағ", "sagat", "saghat", "sag"),
+)
+# Kazakh puts "at" after the time as a suffix: "ертең 10:00-де", "10:00 да".
+_TIME_SUFFIXES: tuple[str, ...] = ("де", "да", "те", "та", "de", "da", "te", "ta")
+
+
+def _alternatives(words: tuple[str, ...]) -> str:
+    """A regular-expression alternation of folded words, longest first."""
+    folded = sorted({normalize(word) for word in words}, key=len, reverse=True)
+    return "|".join(re.escape(word) for word in folded)
+
+
+# The typed text splits into a day part and an optional time: "<day> 10:00", "<day>, 10:00",
+# "<day> в 10:00", "<day> at 10:00", "<day> 10:00-де", or ISO's "2026-12-03t10:00" (lower-cased).
 _WITH_TIME = re.compile(
-    r"(?P<day>.+?)(?:(?:\s+(?:(?:at|в|во)\s+)?|(?<=\d)t)(?P<hour>\d{1,2}):(?P<minute>\d{2}))?"
+    rf"(?P<day>.+?)(?:(?:,?\s+(?:(?:{_alternatives(_TIME_WORDS)})\.?\s+)?|(?<=\d)t)"
+    rf"(?P<hour>\d{{1,2}}):(?P<minute>\d{{2}})(?:\s*-?\s*(?:{_alternatives(_TIME_SUFFIXES)}))?)?"
 )
 _ISO_DATE = re.compile(r"(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})")
 _DOTTED_DATE = re.compile(r"(?P<day>\d{1,2})\.(?P<month>\d{1,2})(?:\.(?P<year>\d{4}))?")
@@ -252,7 +290,8 @@ def parse_offset(text: str) -> timedelta:
     """
     match = _OFFSET.fullmatch(text)
     if match is None or match[2] not in _OFFSET_UNITS or int(match[1]) == 0:
-        raise ValueError(f"{_OFFSET_EXAMPLE}; units s, m (minutes), h, d, w; got {text!r}")
+        # Not quoting the text: the settings loader already reports the value it was given.
+        raise ValueError(f"{_OFFSET_EXAMPLE}; units s, m (minutes), h, d, w")
     return int(match[1]) * _OFFSET_UNITS[match[2]]
 
 

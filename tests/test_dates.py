@@ -9,11 +9,13 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.dates import (
+    _DAY_WORDS_BY_OFFSET,
     DateError,
     DateProblem,
     When,
     format_offset,
     format_offsets,
+    normalize,
     parse_date,
     parse_offset,
     parse_offsets,
@@ -119,6 +121,103 @@ def test_relative_day_words_with_a_time(text: str, moment: datetime) -> None:
     assert when(text).has_time
 
 
+# Every relative day word, by language; "Latin" is Russian or Kazakh typed on a phone without a
+# Cyrillic keyboard. test_every_day_word_in_the_table_is_tested keeps this complete.
+DAY_WORDS_BY_LANGUAGE: dict[int, dict[str, tuple[str, ...]]] = {
+    0: {
+        "en": ("today",),
+        "ru": ("сегодня",),
+        "kk": ("бүгін",),
+        "Latin": ("segodnya", "segodnia", "segodnja", "sevodnya", "bugin", "bugun"),
+    },
+    1: {
+        "en": ("tomorrow", "tmrw"),
+        "ru": ("завтра",),
+        "kk": ("ертең",),
+        "Latin": ("zavtra", "erten", "erteng"),
+    },
+    2: {
+        "en": ("day after tomorrow", "the day after tomorrow"),
+        "ru": ("послезавтра", "после завтра"),
+        "kk": ("бүрсігүні", "арғы күні"),
+        "Latin": (
+            "poslezavtra",
+            "posle zavtra",
+            "bursiguni",
+            "argy kuni",
+            "argi kuni",
+            "arghy kuni",
+        ),
+    },
+}
+DAY_WORD_CASES = [
+    pytest.param(word, offset, id=f"{offset}-{language}-{word}")
+    for offset, languages in DAY_WORDS_BY_LANGUAGE.items()
+    for language, words in languages.items()
+    for word in words
+]
+
+
+@pytest.mark.parametrize(("word", "offset"), DAY_WORD_CASES)
+def test_every_day_word_in_every_language(word: str, offset: int) -> None:
+    expected = date(2026, 6, 15) + timedelta(days=offset)
+    assert when(word).local_date == expected
+    assert not when(word).has_time
+    assert when(f"{word} 10:00").moment == datetime.combine(expected, time(10), tzinfo=ALMATY)
+    assert when(word.upper()).local_date == expected
+    assert parse_date(word, now=NOW, zone=ALMATY) == expected
+
+
+def test_every_day_word_in_the_table_is_tested() -> None:
+    tested = {
+        offset: {word for words in languages.values() for word in words}
+        for offset, languages in DAY_WORDS_BY_LANGUAGE.items()
+    }
+    assert {offset: set(words) for offset, words in _DAY_WORDS_BY_OFFSET.items()} == tested
+
+
+@pytest.mark.parametrize(
+    ("text", "local"),
+    [
+        # Kazakh without Kazakh letters (a Russian keyboard) and in Kazakh's Latin alphabet.
+        ("бугин", date(2026, 6, 15)),
+        ("ертен", date(2026, 6, 16)),
+        ("бурсигуни", date(2026, 6, 17)),
+        ("аргы куни", date(2026, 6, 17)),
+        ("bügin", date(2026, 6, 15)),
+        ("erteñ", date(2026, 6, 16)),
+        ("bürsigüni", date(2026, 6, 17)),
+        ("arğy küni", date(2026, 6, 17)),
+        ("СЕГОДНЯ", date(2026, 6, 15)),
+        ("  арғы   күні ", date(2026, 6, 17)),
+    ],
+)
+def test_day_words_without_kazakh_letters_or_in_kazakh_latin(text: str, local: date) -> None:
+    assert when(text).local_date == local
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "завтра в 10:00",
+        "завтра во 10:00",
+        "zavtra v 10:00",
+        "tomorrow at 10:00",
+        "ертең сағат 10:00",
+        "ертең сағ. 10:00",
+        "erten sagat 10:00",
+        "erten saghat 10:00",
+        "ертең 10:00-де",
+        "ертең 10:00 да",
+        "erten 10:00-de",
+        "завтра, 10:00",
+    ],
+)
+def test_words_around_the_time_in_each_language(text: str) -> None:
+    assert when(text).moment == utc(2026, 6, 16, 5, 0)
+    assert when(text).has_time
+
+
 def test_relative_day_word_alone_is_a_bare_date() -> None:
     assert when("Завтра") == When(
         moment=utc(2026, 6, 15, 19, 0), has_time=False, local_date=date(2026, 6, 16)
@@ -165,6 +264,27 @@ def test_impossible_dates_and_times(text: str) -> None:
         "12.2026",
         "03.12.26",
         "3 декабря",
+        # Words that start like a day word, or a day word with something else.
+        "завтрак 10:00",
+        "zavtrak",
+        "todays 10:00",
+        "tomorrows",
+        "ертеңгі",
+        "бүгінгі 10:00",
+        "арғы",
+        "күні 10:00",
+        "after tomorrow",
+        "day after",
+        "послезавтрак",
+        "сегодня завтра",
+        "завтра в",
+        "завтра сағат",
+        "в 10:00",
+        "сағат 10:00",
+        "tomorrow 10:00 pm",
+        "tomorrow 10:00-ge",
+        "yesterday",
+        "кеше",
     ],
 )
 def test_anything_else_is_not_a_date(text: str) -> None:
@@ -176,6 +296,20 @@ def test_log_message_does_not_repeat_what_was_typed() -> None:
         when("hearing of Dana Serikova")
     assert "Serikova" not in str(caught.value)
     assert isinstance(caught.value, ValueError)
+
+
+def test_normalize_folds_every_keyboard_to_one_spelling() -> None:
+    assert normalize("  Ертең  ") == normalize("ЕРТЕН") == "ертен"
+    assert normalize("Erteñ") == normalize("erten") == "erten"
+    assert normalize("Ashtyq") == "ashtyk"
+    assert normalize("şeşe") == "sheshe"
+    assert normalize("Бүгін ЁЛКА") == "бугин елка"
+
+
+def test_an_offset_error_does_not_repeat_what_was_typed() -> None:
+    with pytest.raises(ValueError, match="30m, 2h") as caught:
+        parse_offset("Serikova")
+    assert "Serikova" not in str(caught.value)
 
 
 def test_a_time_can_be_required() -> None:
