@@ -1,9 +1,10 @@
 """Structure read from free-text health reports, and the status it adds up to.
 
 Members write ``/health`` reports the way they would in a chat, in English, Russian or Kazakh, and
-sometimes in Russian typed with Latin letters: ``вес 45,5 кг``, ``12-й день голодовки``,
-``аштықты тоқтатты``, ``golodovka``, ``taken to hospital``. :func:`read_health` picks out weights,
-hunger-strike starts, day counts and ends, and hospital admissions and discharges;
+sometimes in Russian or Kazakh typed with Latin letters: ``вес 45,5 кг``, ``12-й день голодовки``,
+``аштықты тоқтатты``, ``golodovka day 5``, ``salmak 52``, ``ashtyk``, ``taken to hospital``.
+:func:`read_health` picks out weights, hunger-strike starts, day counts and ends, and hospital
+admissions and discharges;
 :func:`summarize` turns a person's reports into the figures a status line needs.
 
 Reading is deliberately shallow, one table of phrases per concept:
@@ -13,6 +14,10 @@ Reading is deliberately shallow, one table of phrases per concept:
 * Where matches overlap, the longest wins, so ``голодовка прекращена`` is an end and not the start
   that the bare ``голодовка`` would be, and ``lost 25 kg`` is a loss and not a weight.
 * A number is a weight only in 20–300 kg; anything else is a typo or not a body weight.
+* The bare nouns ``hunger strike``, ``голодовка`` and ``аштық`` read as a start, though ``аштық``
+  also means plain hunger: in a report about a detainee the strike is by far the likelier sense.
+* A strike word next to a day word and a number is a day count in any order and any mix of
+  languages (``golodovka day 5``); next to a number alone (``голодовка 5 марта``) it is a start.
 """
 
 from __future__ import annotations
@@ -106,80 +111,137 @@ class HealthSummary:
 
 
 # Tables hold regular expressions over normalize()d text (lower case, ё as е, Kazakh letters as
-# their Russian look-alikes, single spaces). They are written in ordinary spelling and folded the
-# same way on import, so they use only lower-case escapes (\d, \s, \w) and single spaces.
+# their Russian look-alikes, Kazakh Latin letters as plain Latin, single spaces). They are written
+# in ordinary spelling and folded the same way on import, so they use only lower-case escapes
+# (\d, \s, \w) and single spaces, and "аштық", "аштык", "ashtyq" and "ashtyk" are one entry.
 # Every entry must match whole words: _compile() adds the word boundaries.
+
+
+def _any(*words: str) -> str:
+    """One group of alternatives, each a word or a regular-expression fragment."""
+    return f"(?:{'|'.join(words)})"
+
+
+# Words by meaning: English, Russian, Kazakh, then Russian and Kazakh typed in Latin letters.
+_KG = _any(
+    *("kg", "kgs", "kilos?", "kilograms?"),
+    *("кг", "кило", r"килограмм\w*", r"kilogramm\w*"),
+    *("келі", "keli"),
+)
+_WEIGHT_WORD = _any(
+    *("weight", "weighs", "weighed", "weighing"),
+    *("вес", "весит", "весил", "весила", "весят", "ves", "vesit", "vesil", "vesila", "vesyat"),
+    *("салмақ", "салмағы", "салмағым", "salmak", "salmagy", "salmaghy", "salmagi"),
+)
+# Words that may stand between a weight word and its number: "weight is now 45".
+_WEIGHT_FILLER = _any(
+    *("is", "was", "now", "only", "about", "around", "just"),
+    *("сейчас", "теперь", "уже", "всего", "около", "примерно", "составляет"),
+    *("seichas", "seychas", "sejchas", "teper", "uzhe", "vsego", "okolo", "primerno"),
+    *("қазір", "шамамен", "тек", "kazir", "shamamen", "tek"),
+)
+# The strike itself, in the forms that stand before or after a day count: "hunger strike",
+# "голодовка" / "голодовки", "аштық" / "аштықтың", and "голодает" (is on hunger strike).
+_HUNGER_STRIKE = _any(
+    r"hunger[- ]?strike",
+    *("голодовка", "голодовки", "голодает", "голодают"),
+    *("golodovka", "golodovki", "golodaet", "golodayut", "golodaiut"),
+    *("аштық", "аштықтың", "аштықта", "ashtyk", "ashtyktyn", "ashtyktyng", "ashtykta"),
+)
+_DAY_WORD = _any(
+    *("day", "days"),
+    *("день", "дня", "дней", "сутки", "суток"),
+    *("den'?", "dnya", "dney", "dnia", "dnei", "sutki", "sutok"),
+    *("күн", "күні", "kun", "kuni"),
+)
+# An ordinal ending on a day count: "12th", "12-й", "12-е", "12-ші", "12-shi".
+_ORDINAL = _any(
+    "st|nd|rd|th",
+    r" ?- ?" + _any("й", "ый", "ий", "ой", "е", "ые", "ие", "ші", "шы", "інші", "ыншы"),
+    r" ?- ?" + _any("y", "yi", "iy", "j", "oj", "shi", "shy", "inshi", "nshi"),
+)
+# Words that may stand between the strike and its day count: "голодовка уже 5 дней".
+_DAY_FILLER = _any(
+    *("already", "now", "for", "continues", "ongoing"),
+    *("уже", "идет", "длится", "продолжается", "uzhe", "idet", "dlitsya", "prodolzhaetsya"),
+    *("жалғасуда", "zhalgasuda"),
+)
+_SEPARATOR = r"(?: ?[,:—–-] ?| )"
+_POSSESSIVE = r"(?:(?:a|an|the|her|his|their|my|our) )?"
+_AURUKHANA = _any("аурухана", "aurukhana", "auruhana", "auruxana")
 
 # A weight: 45, 45.5, 45,5 (the decimal comma people type in Russian and Kazakh); the one group.
 _NUMBER = r"(?<![\d.,])(\d{1,3}(?:[.,]\d{1,2})?)(?!\d)"
-_KG = r"(?:kg|kgs|kilos?|kilograms?|кг|кило|килограмм\w*|келі|kilogramm\w*)"
-# Words that may stand between a weight word and its number: "weight is now 45".
-_WEIGHT_FILLER = (
-    r"(?:is|was|now|only|about|around|just|сейчас|теперь|уже|всего|около|примерно"
-    r"|составляет|казир|қазір|шамамен|тек)"
-)
-_HUNGER_STRIKE = r"hunger[- ]?strike"
-_POSSESSIVE = r"(?:(?:a|an|the|her|his|their|my|our) )?"
+# A day count: the one group.
+_DAY_NUMBER = r"(?<![\d.,])(\d{1,3})(?![\d.,]\d)"
 
 _WEIGHT: tuple[str, ...] = (
     # A number with a unit is a weight wherever it stands: "45 kg", "45kg", "до 45 кг".
     rf"{_NUMBER} ?{_KG}",
-    # A weight word then the number, the unit optional: "weight 45", "вес: 45,5", "салмағы 45".
-    rf"(?:weight|weighs|weighed|weighing|вес|весит|весил|весила|ves|vesit|vesila?|салмағы|салмақ)"
-    rf"(?: ?[:=—–-])?(?: {_WEIGHT_FILLER})* ?{_NUMBER}(?: ?{_KG})?",
+    # A weight word then the number, the unit optional: "weight 45", "вес: 45,5", "salmak 52".
+    rf"{_WEIGHT_WORD}(?: ?[:=—–-])?(?: {_WEIGHT_FILLER})* ?{_NUMBER}(?: ?{_KG})?",
 )
 
 # Weight lost, not weight: kept out of _WEIGHT by being the longer match ("lost 25 kg").
 _WEIGHT_CHANGE: tuple[str, ...] = (
     rf"(?:lost|losing|loses|loss of|down by|dropped by|minus) {_NUMBER} ?{_KG}",
     rf"(?:похудел|похудела|похудели|потерял|потеряла|потеряли|сбросил|сбросила|минус"
-    rf"|pohudela?|poteryala?) (?:на )?{_NUMBER} ?{_KG}",
-    rf"на {_NUMBER} ?{_KG} (?:меньше|легче)",
+    rf"|pohudela?|poteryala?|sbrosila?|minus) (?:на |na )?{_NUMBER} ?{_KG}",
+    rf"(?:на|na) {_NUMBER} ?{_KG} (?:меньше|легче|menshe|legche)",
     # "салмағы 25 кг-ға төмендеді", "25 келі арықтады": by 25 kg, lost 25 kg.
-    rf"(?:салмағы )?{_NUMBER} ?{_KG}(?:-?(?:ға|ге|қа|ке))? (?:арықтады|азайды|төмендеді|жоғалтты)",
+    rf"(?:{_WEIGHT_WORD} )?{_NUMBER} ?{_KG}(?:-?(?:ға|ге|қа|ке|ga|ge|ka|ke))?"
+    rf" (?:арықтады|азайды|төмендеді|жоғалтты|aryktady|azaidy|tomendedi|zhogaltty)",
 )
 
 _HUNGER_STRIKE_START: tuple[str, ...] = (
     rf"(?:started|starts|began|begun|begins|declared|declares|announced|announces|went on"
-    rf"|goes on|is on|are on|remains on|still on|continues) {_POSSESSIVE}{_HUNGER_STRIKE}",
-    rf"{_HUNGER_STRIKE} (?:has |have |was )?(?:started|begun|began|declared)",
+    rf"|goes on|is on|are on|remains on|still on|continues) {_POSSESSIVE}hunger[- ]?strike",
+    r"hunger[- ]?strike (?:has |have |was )?(?:started|begun|began|declared)",
     r"(?:is |are |began |started )?hunger[- ]?striking",
     r"(?:объявил|объявила|объявили|начал|начала|начали|держит|держат|продолжает|продолжают)"
     r" голодовку",
-    # The bare noun in the nominative: "голодовка", "Голодовка с 1 марта".
-    r"голодовка",
-    r"(?:ob'?y?avil|ob'?y?avila|ob'?y?avili|nachal|nachala|nachali) golodovku",
-    r"golodovka",
+    r"(?:ob'?y?avil|ob'?y?avila|ob'?y?avili|nachal|nachala|nachali|derzhit|derzhat"
+    r"|prodolzhaet|prodolzhayut) golodovku",
     r"аштық (?:акциясын )?(?:жариялады|бастады)",
+    r"ashtyk (?:aktsiyasyn |aktsiasyn )?(?:zhariyalady|zhariialady|bastady)",
+    # The bare noun in the nominative, and the verb: "Голодовка с 1 марта", "hunger strike since
+    # Monday", "аштық", "голодает".
+    r"hunger[- ]?strike|голодовка|golodovka|аштық|ashtyk",
+    r"голодает|голодают|golodaet|golodayut|golodaiut",
 )
 
 _HUNGER_STRIKE_DAY: tuple[str, ...] = (
-    rf"day (\d{{1,3}}) (?:of|on|into) {_POSSESSIVE}{_HUNGER_STRIKE}",
-    rf"(\d{{1,3}})(?:st|nd|rd|th)? day (?:of|on|into) {_POSSESSIVE}{_HUNGER_STRIKE}",
-    rf"(\d{{1,3}}) days (?:of|on|into) {_POSSESSIVE}{_HUNGER_STRIKE}",
-    rf"{_HUNGER_STRIKE}(?: ?[,:—–-] ?| )day (\d{{1,3}})",
-    # "12-й день", "12 день", "12-е сутки", "12 дней" голодовки.
-    r"(\d{1,3})(?: ?- ?(?:й|ый|ий|ой|е|ые|ие))? (?:день|дня|дней|сутки|суток) голодовки",
-    r"(?:день|сутки) (\d{1,3}) голодовки",
-    r"голодовка(?: ?[,:—–-] ?| )(?:день|сутки) (\d{1,3})",
-    r"(\d{1,3})(?: ?- ?(?:y|yi|iy|j|oj))? (?:den|dnya|dney|sutki) golodovki",
-    # "аштықтың 12-күні", "аштықтың 12-ші күні", "аштық 12 күн".
-    r"аштық(?:тың)? (\d{1,3})(?: ?- ?(?:ші|шы|інші|ыншы))?(?: ?- ?| )күн(?:і)?",
+    # A count, then the strike: "12th day of hunger strike", "12-й день голодовки", "5 den
+    # golodovki", "10 days on hunger strike".
+    rf"{_DAY_NUMBER}{_ORDINAL}?(?: ?- ?| ){_DAY_WORD} (?:(?:of|on|into) {_POSSESSIVE})?"
+    rf"{_HUNGER_STRIKE}",
+    # A day word, its number, then the strike: "day 12 of hunger strike", "день 5 голодовки".
+    rf"{_DAY_WORD} {_DAY_NUMBER} (?:(?:of|on|into) {_POSSESSIVE})?{_HUNGER_STRIKE}",
+    # The strike, then a day word and its number: "hunger strike, day 3", "golodovka day 5".
+    rf"{_HUNGER_STRIKE}{_SEPARATOR}(?:{_DAY_FILLER} )*{_DAY_WORD} {_DAY_NUMBER}",
+    # The strike, then a count: "голодовка 5-й день", "голодает 5-й день", "аштықтың 12-күні",
+    # "аштық 12 күн", "голодовка уже 5 дней".
+    rf"{_HUNGER_STRIKE}{_SEPARATOR}(?:{_DAY_FILLER} )*{_DAY_NUMBER}{_ORDINAL}?(?: ?- ?| )"
+    rf"{_DAY_WORD}",
 )
 
 _HUNGER_STRIKE_END: tuple[str, ...] = (
     rf"(?:ended|ends|stopped|stops|called off|calls off|broke|broken|suspended|suspends|finished"
-    rf"|gave up|gives up|abandoned|quit) {_POSSESSIVE}{_HUNGER_STRIKE}",
-    rf"{_HUNGER_STRIKE} (?:is |has |was )?(?:over|ended|stopped|called off|suspended|finished)",
+    rf"|gave up|gives up|abandoned|quit) {_POSSESSIVE}hunger[- ]?strike",
+    r"hunger[- ]?strike (?:is |has |was )?(?:over|ended|stopped|called off|suspended|finished)",
     r"(?:прекратил|прекратила|прекратили|завершил|завершила|завершили|закончил|закончила"
     r"|закончили|остановил|остановила|остановили|приостановил|приостановила|приостановили"
     r"|снял|сняла|сняли) голодовку",
+    r"(?:prekratil|prekratila|prekratili|zavershil|zavershila|zavershili|zakonchil|zakonchila"
+    r"|zakonchili|ostanovil|ostanovila|snyal|snyala|sniala) golodovku",
     r"(?:вышел|вышла|вышли) из голодовки",
+    r"(?:vyshel|vyshla|vyshli) iz golodovki",
     r"голодовка (?:прекращена|завершена|окончена|закончилась|прекратилась|завершилась)",
-    r"(?:prekratil|prekratila|prekratili|zavershil|zavershila|zavershili|zakonchil|zakonchila)"
-    r" golodovku",
+    r"golodovka (?:prekrashchena|prekrashena|zavershena|okonchena|zakonchilas'?|prekratilas'?)",
     r"аштықты (?:тоқтатты|аяқтады|доғарды)",
+    r"ashtykty (?:toktatty|ayaktady|aiaktady|dogardy)",
     r"аштық (?:тоқтатылды|аяқталды)",
+    r"ashtyk (?:toktatyldy|ayaktaldy|aiaktaldy)",
 )
 
 _HOSPITALISED: tuple[str, ...] = (
@@ -187,12 +249,15 @@ _HOSPITALISED: tuple[str, ...] = (
     r"(?:taken|admitted|rushed|brought|transferred|moved|sent) to (?:(?:a|the) )?hospital",
     r"in (?:(?:a|the) )?hospital",
     r"госпитализирован|госпитализирована|госпитализированы|госпитализировали",
-    r"в больнице|в реанимации",
+    r"gospitalizirovan|gospitalizirovana|gospitalizirovany|gospitalizirovali",
+    r"в больнице|в реанимации|v bol'?ni(?:ts|c)e|v reanimat?(?:si|ci)i",
     r"(?:доставлен|доставлена|доставили|увезли|увезен|увезена|отвезли|попал|попала|положили"
     r"|перевели) в (?:больницу|реанимацию)",
-    r"gospitalizirovan|gospitalizirovana|gospitalizirovali|v bol'?nice",
-    r"ауруханаға (?:жатқызылды|түсті|жеткізілді|апарылды|әкетілді)",
-    r"ауруханада",
+    r"(?:dostavlen|dostavlena|dostavili|uvezli|otvezli|popal|popala|polozhili|pereveli)"
+    r" v (?:bol'?ni(?:ts|c)u|reanimat?(?:si|ci)(?:yu|iu))",
+    rf"{_AURUKHANA}(?:ға|ga) (?:жатқызылды|жатқызды|түсті|жеткізілді|апарылды|әкетілді"
+    rf"|zhatkyzyldy|zhatkyzdy|tusti|zhetkizildi|aparyldy|aketildi)",
+    rf"{_AURUKHANA}(?:да|da)",
 )
 
 _DISCHARGED: tuple[str, ...] = (
@@ -200,9 +265,9 @@ _DISCHARGED: tuple[str, ...] = (
     r"(?:released|sent home|back home) from (?:the )?hospital",
     r"(?:left|out of) (?:the )?hospital",
     r"выписан|выписана|выписаны|выписали|выписался|выписалась",
-    r"(?:вышел|вышла) из больницы",
-    r"vypisan|vypisana|vypisali",
-    r"ауруханадан (?:шықты|шығарылды)",
+    r"vypisan|vypisana|vypisany|vypisali|vypisalsya|vypisalas'?",
+    r"(?:вышел|вышла) из больницы|(?:vyshel|vyshla) iz bol'?ni(?:ts|c)y",
+    rf"{_AURUKHANA}(?:дан|dan) (?:шықты|шығарылды|шығарды|shykty|shygaryldy|shygardy)",
 )
 
 
@@ -248,7 +313,7 @@ def read_health(text: str) -> list[HealthFact]:
     """Read the facts a free-text health report states.
 
     Args:
-        text: the report as typed, in English, Russian (also in Latin letters) or Kazakh.
+        text: the report as typed, in English, Russian or Kazakh (also in Latin letters).
 
     Returns:
         The facts in the order they are written. Where phrases overlap, only the longest counts;

@@ -67,44 +67,57 @@ class Term:
         return " ".join(f"{n} {unit}{'' if n == 1 else 's'}" for unit, n in parts if n)
 
 
-# Unit words as people spell them in English, Russian, Kazakh and Latin transliteration;
-# folded on import (ё → е, Kazakh letters → Russian look-alikes). In a term m means months.
+# Unit words as people spell them in English, Russian and Kazakh, and in Latin letters on a phone
+# without a Cyrillic keyboard; folded on import by normalize() (ё → е, Kazakh letters → Russian
+# look-alikes, Kazakh Latin letters → plain Latin), so "тәулік", "таулик", "täulik" are one entry.
+# Kazakh forms include the dative a sentence is given in ("7 жылға", "15 тәулікке").
+# In a term m means months. Weeks are kept as days (2 weeks is Term(days=14)).
 _UNIT_WORDS: dict[str, tuple[str, ...]] = {
     "years": (
         *("y", "yr", "yrs", "year", "years"),
-        *("год", "года", "лет", "god", "goda", "let"),
-        *("жыл", "zhyl", "jyl"),
+        *("г", "год", "года", "лет", "g", "god", "goda", "let"),
+        *("жыл", "жылға", "zhyl", "zhylga", "jyl", "jylga", "zhil", "jil"),
     ),
     "months": (
-        *("m", "mo", "month", "months"),
-        *("мес", "месяц", "месяца", "месяцев", "mes", "mesyats", "mesyatsa", "mesyatsev"),
-        *("ай", "ai", "ay"),
+        *("m", "mo", "mos", "month", "months"),
+        *("мес", "месяц", "месяца", "месяцев"),
+        *("mes", "mesyats", "mesyatsa", "mesyatsev", "mesyac", "mesyaca", "mesyacev"),
+        *("ай", "айға", "ai", "ay", "aiga", "ayga"),
+    ),
+    "weeks": (
+        *("w", "wk", "wks", "week", "weeks"),
+        *("нед", "неделя", "недели", "недель", "неделю"),
+        *("ned", "nedelya", "nedeli", "nedel", "nedelyu", "nedelia", "nedeliu"),
+        *("апта", "аптаға", "apta", "aptaga"),
     ),
     "days": (
         *("d", "day", "days"),
         *("сут", "сутки", "суток", "день", "дня", "дней", "дн"),
-        *("sut", "sutki", "sutok", "den", "dnya", "dney"),
-        *("тәулік", "күн", "taulik", "kun"),
+        *("sut", "sutki", "sutok", "den", "dnya", "dney", "dnia", "dnei", "dn"),
+        *("тәулік", "тәулікке", "күн", "күнге", "taulik", "taulikke", "kun", "kunge"),
     ),
 }
 _UNITS: dict[str, str] = {
     normalize(word): unit for unit, words in _UNIT_WORDS.items() for word in words
 }
 # Words allowed between parts: "2 years and 6 months", "2 года и 6 месяцев".
-_JOINERS = frozenset(normalize(word) for word in ("and", "и", "және", "zhane"))
-# A number and a unit word, with or without a space: "10d", "15 суток", "15 сут.".
-_PART = re.compile(r"(\d+)\s*([^\W\d_]+)\.?")
+_JOINERS = frozenset(normalize(word) for word in ("and", "и", "i", "және", "zhane", "jane"))
+# A number and a unit word, with or without a space: "10d", "15 суток", "15 сут.", and the soft
+# sign typed as an apostrophe in Latin letters: "10 den'", "2 nedel'".
+_PART = re.compile(r"(\d+)\s*([^\W\d_]+)['’]?\.?")
+_DAYS_PER_WEEK = 7
 
 
 def parse_term(text: str) -> Term:
-    """Read a term such as ``10 days``, ``15 суток``, ``7 жыл``, ``2y 6m`` or ``18 месяцев``.
+    """Read a term such as ``10 days``, ``15 суток``, ``7 жыл``, ``2y 6m`` or ``2 нед``.
 
     Args:
-        text: whole numbers each followed by a unit word; parts may be separated by spaces,
+        text: whole numbers each followed by a unit word (years, months, weeks, days) in English,
+            Russian, Kazakh or Latin-typed Russian/Kazakh; parts may be separated by spaces,
             commas or "and" / "и" / "және". Each unit at most once. ``m`` means months.
 
     Returns:
-        The term, in the units given.
+        The term, in the units given, except weeks, which become days.
 
     Raises:
         TermError: empty, an unknown word, a unit repeated, zero, or more than MAX_YEARS.
@@ -125,6 +138,11 @@ def parse_term(text: str) -> Term:
         end = match.end()
     if not amounts or folded[end:].strip():
         raise TermError("expected a term like 10 days, 15 суток, 7 years or 2y 6m")
+    weeks = amounts.pop("weeks", 0)
+    if weeks > MAX_YEARS * 53:  # before multiplying, so absurd numbers stay cheap
+        raise TermError(f"a term longer than {MAX_YEARS} years")
+    if weeks:
+        amounts["days"] = amounts.get("days", 0) + weeks * _DAYS_PER_WEEK
     return Term(**amounts)
 
 

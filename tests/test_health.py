@@ -118,6 +118,225 @@ def test_read_health(text: str, facts: list[HealthFact]) -> None:
     assert read_health(text) == facts
 
 
+# Every word of every health table, by language; "Latin" is Russian or Kazakh typed on a phone
+# without a Cyrillic keyboard.
+WEIGHT_WORDS = {
+    "en": ("weight", "weighs", "weighed", "weighing"),
+    "ru": ("вес", "весит", "весил", "весила", "весят"),
+    "kk": ("салмақ", "салмағы", "салмағым"),
+    "Latin": (
+        *("ves", "vesit", "vesil", "vesila", "vesyat"),
+        *("salmak", "salmaq", "salmagy", "salmaghy", "salmagi", "salmağı"),
+    ),
+}
+KG_WORDS = {
+    "en": ("kg", "kgs", "kilo", "kilos", "kilogram", "kilograms"),
+    "ru": ("кг", "кило", "килограмм", "килограммов", "kilogramm"),
+    "kk": ("келі",),
+    "Latin": ("keli",),
+}
+WEIGHT_FILLERS = {
+    "en": ("is", "was", "now", "only", "about", "around", "just"),
+    "ru": ("сейчас", "теперь", "уже", "всего", "около", "примерно", "составляет"),
+    "kk": ("қазір", "шамамен", "тек"),
+    "Latin": (
+        *("seichas", "seychas", "sejchas", "teper", "uzhe", "vsego", "okolo", "primerno"),
+        *("kazir", "qazir", "shamamen", "tek"),
+    ),
+}
+# The strike in the forms a day count stands next to, with its nominative for "<strike> day N".
+STRIKE_WORDS = {
+    "en": ("hunger strike", "hunger-strike", "hungerstrike"),
+    "ru": ("голодовка", "голодовки", "голодает", "голодают"),
+    "kk": ("аштық", "аштықтың", "аштықта", "аштык"),
+    "Latin": (
+        *("golodovka", "golodovki", "golodaet", "golodayut", "golodaiut"),
+        *("ashtyk", "ashtyq", "ashtyktyn", "ashtyktyng", "ashtykta"),
+    ),
+}
+DAY_WORDS = {
+    "en": ("day", "days"),
+    "ru": ("день", "дня", "дней", "сутки", "суток"),
+    "kk": ("күн", "күні"),
+    "Latin": ("den", "den'", "dnya", "dney", "dnia", "dnei", "sutki", "sutok", "kun", "kuni"),
+}
+ORDINALS = {
+    "en": ("th",),
+    "ru": ("-й", "-ый", "-ий", "-ой", "-е", "-ые", "-ие", " - й"),
+    "kk": ("-ші", "-шы", "-інші", "-ыншы"),
+    "Latin": ("-y", "-yi", "-iy", "-j", "-oj", "-shi", "-shy", "-inshi", "-nshi"),
+}
+DAY_FILLERS = {
+    "en": ("already", "now", "for", "continues", "ongoing"),
+    "ru": ("уже", "идет", "идёт", "длится", "продолжается"),
+    "kk": ("жалғасуда",),
+    "Latin": ("uzhe", "idet", "dlitsya", "prodolzhaetsya", "zhalgasuda"),
+}
+
+
+def each(table: dict[str, tuple[str, ...]]) -> list[object]:
+    return [
+        pytest.param(word, id=f"{language}-{word}")
+        for language, words in table.items()
+        for word in words
+    ]
+
+
+@pytest.mark.parametrize("word", each(WEIGHT_WORDS))
+def test_every_weight_word_takes_a_number_with_or_without_a_unit(word: str) -> None:
+    assert read_health(f"{word} 52") == [kg(52)]
+    assert read_health(f"{word}: 52,5 кг") == [kg(52.5)]
+    assert read_health(f"{word.upper()} 52 kg") == [kg(52)]
+
+
+@pytest.mark.parametrize("word", each(KG_WORDS))
+def test_every_unit_makes_a_number_a_weight(word: str) -> None:
+    assert read_health(f"52 {word}") == [kg(52)]
+    assert read_health(f"5 {word}") == []
+
+
+@pytest.mark.parametrize("word", each(WEIGHT_FILLERS))
+def test_every_filler_may_stand_between_weight_and_number(word: str) -> None:
+    assert read_health(f"вес {word} 52") == [kg(52)]
+    assert read_health(f"weight {word} 52") == [kg(52)]
+
+
+@pytest.mark.parametrize("strike", each(STRIKE_WORDS))
+@pytest.mark.parametrize("word", each(DAY_WORDS))
+def test_every_strike_and_day_word_give_a_day_count(strike: str, word: str) -> None:
+    assert read_health(f"{strike} 5 {word}") == [day(5)]
+    assert read_health(f"{strike}, {word} 5") == [day(5)]
+    assert read_health(f"5 {word} {strike}") == [day(5)]
+    assert read_health(f"{word} 5 {strike}") == [day(5)]
+
+
+@pytest.mark.parametrize("ending", each(ORDINALS))
+def test_every_ordinal_ending_on_a_day_count(ending: str) -> None:
+    assert read_health(f"5{ending} день голодовки") == [day(5)]
+    assert read_health(f"голодовка 5{ending} день") == [day(5)]
+    assert read_health(f"аштықтың 5{ending} күні") == [day(5)]
+
+
+@pytest.mark.parametrize("word", each(DAY_FILLERS))
+def test_every_filler_may_stand_between_strike_and_day_count(word: str) -> None:
+    assert read_health(f"голодовка {word} 5 дней") == [day(5)]
+    assert read_health(f"hunger strike {word} 5 days") == [day(5)]
+    assert read_health(f"аштық {word} 5 күн") == [day(5)]
+
+
+@pytest.mark.parametrize(
+    ("text", "facts"),
+    [
+        # Weight, with no unit after a weight word, in Latin letters
+        ("ves 52", [kg(52)]),
+        ("salmak 52", [kg(52)]),
+        ("salmagy 52,3 keli", [kg(52.3)]),
+        ("салмак 52", [kg(52)]),
+        ("poteryala 10 kg, ves 50", [kg(50)]),
+        ("салмағы 10 келі арықтады", []),
+        ("salmagy 10 keli aryktady", []),
+        # Hunger strike start, the bare noun or verb in each language
+        ("hunger strike", [START]),
+        ("Hunger strike since Monday", [START]),
+        ("аштық", [START]),
+        ("ashtyk", [START]),
+        ("ashtyq", [START]),
+        ("аштык", [START]),
+        ("голодает", [START]),
+        ("golodaet", [START]),
+        ("derzhit golodovku", [START]),
+        ("ashtyk zhariyalady", [START]),
+        ("ashtyq aktsiyasyn bastady", [START]),
+        # Day N, wherever it is clearly a day count
+        ("голодовка 5 день", [day(5)]),
+        ("голодовка 5-й день", [day(5)]),
+        ("Голодовка: 5-й день", [day(5)]),
+        ("5-й день голодовки", [day(5)]),
+        ("голодает 5-й день", [day(5)]),
+        ("голодовка уже 5 дней", [day(5)]),
+        ("голодовка продолжается 12-й день", [day(12)]),
+        ("golodovka day 5", [day(5)]),
+        ("golodovka 5 den'", [day(5)]),
+        ("5-y den golodovki", [day(5)]),
+        ("hunger strike day 5", [day(5)]),
+        ("hunger strike 5th day", [day(5)]),
+        ("10 days on hunger strike", [day(10)]),
+        ("аштықтың 5-күні", [day(5)]),
+        ("аштықтың 5-ші күні", [day(5)]),
+        ("аштык 5 кун", [day(5)]),
+        ("ashtyktyn 5-kuni", [day(5)]),
+        ("ashtyqtyñ 5-shi küni", [day(5)]),
+        ("аштықта 5 күн", [day(5)]),
+        # End, in Latin letters
+        ("vyshla iz golodovki", [END]),
+        ("golodovka prekrashchena", [END]),
+        ("snyala golodovku", [END]),
+        ("ashtykty toktatty", [END]),
+        ("ashtyqty toqtatty", [END]),
+        ("аштық тоқтатылды", [END]),
+        ("ashtyk ayaktaldy", [END]),
+        # Hospital and discharge, in Latin letters
+        ("gospitalizirovany", [HOSPITAL]),
+        ("v bolnitse", [HOSPITAL]),
+        ("v bol'nice", [HOSPITAL]),
+        ("v reanimatsii", [HOSPITAL]),
+        ("uvezli v bolnitsu", [HOSPITAL]),
+        ("pereveli v reanimatsiyu", [HOSPITAL]),
+        ("ауруханаға жатқызды", [HOSPITAL]),
+        ("aurukhanaga zhatkyzyldy", [HOSPITAL]),
+        ("auruhanaga tusti", [HOSPITAL]),
+        ("ауруханада", [HOSPITAL]),
+        ("aurukhanada", [HOSPITAL]),
+        ("vypisali", [DISCHARGED]),
+        ("vypisalas'", [DISCHARGED]),
+        ("vyshla iz bolnitsy", [DISCHARGED]),
+        ("aurukhanadan shykty", [DISCHARGED]),
+        ("auruhanadan shyqty", [DISCHARGED]),
+        ("ауруханадан шығарды", [DISCHARGED]),
+    ],
+)
+def test_read_health_in_every_language_and_latin_letters(
+    text: str, facts: list[HealthFact]
+) -> None:
+    assert read_health(text) == facts
+
+
+@pytest.mark.parametrize(
+    ("text", "facts"),
+    [
+        # A weight of 5 kg, or a number with no weight word or unit, is not a weight.
+        ("a weight of 5 kg", []),
+        ("вес 5", []),
+        ("salmak 5", []),
+        ("ves 500", []),
+        ("52", []),
+        ("весна 52", []),
+        ("vesna 52", []),
+        ("vesyolaya 52", []),
+        # A strike with a date, not a day count, is a start.
+        ("голодовка с 5 марта", [START]),
+        ("голодовка 5 марта", [START]),
+        ("golodovka, 48 kg", [START, kg(48)]),
+        ("hunger strike, 48 kg", [START, kg(48)]),
+        # Days without a strike are not a strike.
+        ("5 дней в ШИЗО", []),
+        ("5 күн", []),
+        ("day 5", []),
+        ("день 0 голодовки", []),
+        ("day 1000 of hunger strike", [START]),
+        ("day 1.5 of hunger strike", [START]),
+        # Words that only start like a keyword.
+        ("голодовкам", []),
+        ("ashtyktar", []),
+        ("hunger strikers", []),
+        ("аурухана", []),
+        ("ves'ma", []),
+    ],
+)
+def test_what_must_not_be_read(text: str, facts: list[HealthFact]) -> None:
+    assert read_health(text) == facts
+
+
 def test_negation_is_not_understood() -> None:
     # Documented limitation: the status line may be wrong, the report text is still shown.
     assert read_health("not hospitalised") == [HOSPITAL]

@@ -6,7 +6,76 @@ from datetime import date
 
 import pytest
 
-from bot.terms import MAX_YEARS, Term, TermError, parse_term, release_date
+from bot.terms import _UNIT_WORDS, MAX_YEARS, Term, TermError, parse_term, release_date
+
+# Every unit word, by language, as people type it; "Latin" is Russian or Kazakh typed on a phone
+# without a Cyrillic keyboard. test_every_unit_word_in_the_table_is_tested keeps this complete.
+UNIT_WORDS_BY_LANGUAGE: dict[str, dict[str, tuple[str, ...]]] = {
+    "years": {
+        "en": ("y", "yr", "yrs", "year", "years"),
+        "ru": ("г", "год", "года", "лет"),
+        "kk": ("жыл", "жылға"),
+        "Latin": ("g", "god", "goda", "let", "zhyl", "zhylga", "jyl", "jylga", "zhil", "jil"),
+    },
+    "months": {
+        "en": ("m", "mo", "mos", "month", "months"),
+        "ru": ("мес", "месяц", "месяца", "месяцев"),
+        "kk": ("ай", "айға"),
+        "Latin": (
+            *("mes", "mesyats", "mesyatsa", "mesyatsev", "mesyac", "mesyaca", "mesyacev"),
+            *("ai", "ay", "aiga", "ayga"),
+        ),
+    },
+    "weeks": {
+        "en": ("w", "wk", "wks", "week", "weeks"),
+        "ru": ("нед", "неделя", "недели", "недель", "неделю"),
+        "kk": ("апта", "аптаға"),
+        "Latin": (
+            *("ned", "nedelya", "nedeli", "nedel", "nedelyu", "nedelia", "nedeliu"),
+            *("apta", "aptaga"),
+        ),
+    },
+    "days": {
+        "en": ("d", "day", "days"),
+        "ru": ("сут", "сутки", "суток", "день", "дня", "дней", "дн"),
+        "kk": ("тәулік", "тәулікке", "күн", "күнге"),
+        "Latin": (
+            *("sut", "sutki", "sutok", "den", "dnya", "dney", "dnia", "dnei", "dn"),
+            *("taulik", "taulikke", "kun", "kunge"),
+        ),
+    },
+}
+EXPECTED_FOR_3 = {
+    "years": Term(years=3),
+    "months": Term(months=3),
+    "weeks": Term(days=21),
+    "days": Term(days=3),
+}
+UNIT_CASES = [
+    pytest.param(f"3 {word}", EXPECTED_FOR_3[unit], id=f"{unit}-{language}-{word}")
+    for unit, languages in UNIT_WORDS_BY_LANGUAGE.items()
+    for language, words in languages.items()
+    for word in words
+]
+
+
+@pytest.mark.parametrize(("text", "term"), UNIT_CASES)
+def test_every_unit_word_in_every_language(text: str, term: Term) -> None:
+    assert parse_term(text) == term
+
+
+@pytest.mark.parametrize(("text", "term"), UNIT_CASES)
+def test_unit_words_read_the_same_in_capitals_and_without_a_space(text: str, term: Term) -> None:
+    assert parse_term(text.upper()) == term
+    assert parse_term(text.replace(" ", "")) == term
+
+
+def test_every_unit_word_in_the_table_is_tested() -> None:
+    tested = {unit: set() for unit in UNIT_WORDS_BY_LANGUAGE}
+    for unit, languages in UNIT_WORDS_BY_LANGUAGE.items():
+        for words in languages.values():
+            tested[unit].update(words)
+    assert {unit: set(words) for unit, words in _UNIT_WORDS.items()} == tested
 
 
 @pytest.mark.parametrize(
@@ -52,6 +121,29 @@ from bot.terms import MAX_YEARS, Term, TermError, parse_term, release_date
         ("  15   СУТОК ", Term(days=15)),
         ("30 years", Term(years=MAX_YEARS)),
         ("360 months", Term(months=360)),
+        # The forms people send, in each language and typed in Latin letters.
+        ("10 таулик", Term(days=10)),
+        ("10 täulik", Term(days=10)),
+        ("15 тәулікке", Term(days=15)),
+        ("10 sutok", Term(days=10)),
+        ("10 taulik", Term(days=10)),
+        ("10 den'", Term(days=10)),
+        ("10 дн.", Term(days=10)),
+        ("7 жылға", Term(years=7)),
+        ("1 жыл 6 ай", Term(years=1, months=6)),
+        ("1 zhyl 6 ai", Term(years=1, months=6)),
+        ("2 г. 6 мес.", Term(years=2, months=6)),
+        ("2 goda i 6 mesyatsev", Term(years=2, months=6)),
+        ("2 zhyl zhane 6 ai", Term(years=2, months=6)),
+        ("2 нед", Term(days=14)),
+        ("2 недели", Term(days=14)),
+        ("2 weeks", Term(days=14)),
+        ("2 апта", Term(days=14)),
+        ("2 apta", Term(days=14)),
+        ("2 nedel'", Term(days=14)),
+        ("1 неделя 3 дня", Term(days=10)),
+        ("1w 3d", Term(days=10)),
+        ("1 year 2 weeks", Term(years=1, days=14)),
     ],
 )
 def test_each_term_form(text: str, term: Term) -> None:
@@ -78,6 +170,7 @@ def test_describe(term: Term, text: str) -> None:
 
 def test_a_term_in_days_only_is_an_arrest() -> None:
     assert parse_term("15 суток").in_days_only
+    assert parse_term("2 нед").in_days_only
     assert not parse_term("7 лет").in_days_only
     assert not parse_term("1m 10d").in_days_only
 
@@ -106,6 +199,22 @@ def test_a_term_in_days_only_is_an_arrest() -> None:
         "10 days ago",
         "and 10 days",
         "10 days and",
+        # Words that look like units but are not: a number of things, and meals.
+        "10 apples",
+        "10 яблок",
+        "10 алма",
+        "2 недоли",
+        "2 weekends",
+        "10 daysx",
+        "5 завтрак",
+        "10 минут",
+        "10 min",
+        "10 h",
+        "1 week 1 неделя",
+        "1 week 7 days 2 weeks",
+        "2000 weeks",
+        "1566 weeks",
+        "10'",
     ],
 )
 def test_bad_terms_are_refused(text: str) -> None:
