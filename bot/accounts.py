@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 from bot.clock import Clock
+from bot.i18n import LANGUAGES, language_of
 from bot.roles import Role
 from bot.settings import Settings
 from storage.audit import AuditRepository
@@ -65,9 +66,19 @@ class AccountService:
         self._clock = clock
 
     def language_for(self, language_code: str | None) -> str:
-        """The language to speak to a new person, from Telegram's ``language_code``."""
-        # Only English exists so far; the language issue adds kk and ru.
-        return self._settings.default_language
+        """The language to speak to a new person, from Telegram's ``language_code``:
+        Kazakh, Russian or English, else ``DEFAULT_LANGUAGE``."""
+        return language_of(language_code) or self._settings.default_language
+
+    async def set_language(self, user: User, language: str) -> User:
+        """Speak ``language`` (one of :data:`bot.i18n.LANGUAGES`) to ``user`` from now on."""
+        if language not in LANGUAGES:
+            raise ValueError(f"not a language of the bot: {language!r}")
+        if user.language != language:
+            await self._users.set_language(user.telegram_id, language)
+        updated = await self._users.get(user.telegram_id)
+        assert updated is not None
+        return updated
 
     async def identify(self, sender: Sender) -> User | None:
         """Look up the sender, note that they were seen, and apply ``ADMIN_IDS``.

@@ -11,7 +11,7 @@ from bot.calendar_export import calendar_ics
 from bot.casefile import summarize_reports
 from bot.clock import Clock
 from bot.digest import DigestData, days_between, render_digest
-from bot.i18n import translator
+from bot.i18n import Translator, translator
 from bot.roles import Role
 from bot.settings import Settings
 from bot.stats import WeekCount, period, period_bounds, weekly_counts
@@ -111,8 +111,8 @@ class AgendaService:
             )
         return sorted(events, key=lambda event: (event.at, event.kind.value, event.name))
 
-    async def calendar(self) -> bytes:
-        """Every upcoming hearing and expected release as an iCalendar file."""
+    async def calendar(self, _: Translator) -> bytes:
+        """Every upcoming hearing and expected release as an iCalendar file, in ``_``'s words."""
         now = self._clock.now()
         releases = await self._people.releases_between(now, now + timedelta(days=366 * 31))
         return calendar_ics(
@@ -120,7 +120,7 @@ class AgendaService:
             releases,
             zone=self._settings.timezone,
             now=now,
-            _=translator(self._settings.default_language),
+            _=_,
         )
 
     async def weekly(self, months: int) -> list[WeekCount]:
@@ -168,16 +168,18 @@ class AgendaService:
         ):
             return False
         data = await self.digest_data()
-        _ = translator(self._settings.default_language)
         coordinators = [
             u.telegram_id for u in await self._users.with_role_at_least(Role.COORDINATOR)
         ]
         readers = [uid for uid in await self._users.digest_readers() if uid not in coordinators]
+        default = self._settings.default_language
         for chat_ids, full in ((coordinators, True), (readers, False)):
-            if chat_ids:
+            # Written once per language; the parts can differ in number between languages.
+            for language, group in (await self._users.by_language(chat_ids, default)).items():
+                _ = translator(language)
                 text = render_digest(data, zone=zone, now=now, _=_, for_coordinators=full)
                 for part in chunks(text.splitlines()):  # a long custody list needs several
                     alert = NewAlert(kind="digest", text=part, priority=2)
-                    await self._outbox.enqueue(alert, chat_ids, now)
+                    await self._outbox.enqueue(alert, group, now)
         self._wake()
         return True

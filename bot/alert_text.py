@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from html import escape
 from zoneinfo import ZoneInfo
 
@@ -30,9 +29,23 @@ def kind_label(_: Translator, kind: ReportKind) -> str:
     return labels[kind]
 
 
-def local_time(moment: datetime, zone: ZoneInfo) -> str:
-    """A time as people read it in the network's zone: ``2026-03-01 14:00``."""
-    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+def state_label(_: Translator, state: ReportState) -> str:
+    """Where a report stands, as a word for the reader."""
+    labels = {
+        ReportState.PENDING: _("waiting for verification"),
+        ReportState.CONFIRMED: _("confirmed"),
+        ReportState.UNVERIFIED: _("sent unverified"),
+        ReportState.REJECTED: _("rejected"),
+        ReportState.RETRACTED: _("withdrawn"),
+        ReportState.DUPLICATE: _("merged with an earlier report"),
+    }
+    return labels[state]
+
+
+def media_label(_: Translator, kind: str) -> str:
+    """A photo, voice note or video attached to a report."""
+    labels = {"photo": _("photo"), "voice": _("voice note"), "video": _("video")}
+    return labels.get(kind, kind)
 
 
 def verification_label(_: Translator, report: Report) -> str:
@@ -57,7 +70,7 @@ def report_html(_: Translator, report: Report, person: Person | None, zone: Zone
             lines.append(_("Where: see the location below"))
         if report.details:
             lines.append(_("Details: {details}", details=escape(report.details)))
-    lines.append(_("When: {time}", time=local_time(report.reported_at, zone)))
+    lines.append(_("When: {time}", time=_.datetime(report.reported_at, zone)))
     footer = _("Report #{id} · {state}", id=report.id, state=verification_label(_, report))
     if report.corroborations > 1:
         footer += " · " + _.plural("{count} report", "{count} reports", report.corroborations)

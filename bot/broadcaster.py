@@ -424,7 +424,7 @@ class Broadcaster:
         if index >= len(parts):  # only if the rows were edited by hand
             return Outcome(delivery.id, DeliveryState.SENT)
         try:
-            await self._send(alert, parts[index], delivery.chat_id)
+            await self._send(alert, parts[index], delivery)
         except RetryAfter as error:
             self._pause(error)
             self._requeue(delivery)  # unchanged: it goes again as soon as the pause is over
@@ -449,12 +449,13 @@ class Broadcaster:
             return self._retry(delivery, error)
         return self._progress(delivery, len(parts))
 
-    async def _send(self, alert: Alert, part: Part, chat_id: int) -> None:
+    async def _send(self, alert: Alert, part: Part, delivery: Delivery) -> None:
         paid: dict[str, Any] = {"allow_paid_broadcast": True} if self._is_paid(alert) else {}
+        chat_id = delivery.chat_id
         if part is Part.TEXT:
             await self._bot.send_message(
                 chat_id,
-                alert.text,
+                alert.text_for(delivery.language or self._settings.default_language),
                 parse_mode=ParseMode.HTML,
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
                 **paid,
@@ -539,13 +540,14 @@ class Broadcaster:
             logger.exception("on_complete failed for alert %d", alert_id)
 
 
-def summary_sender(bot: Bot, settings: Settings) -> OnComplete:
+def summary_sender(bot: Bot, settings: Settings, users: UserRepository) -> OnComplete:
     """An ``on_complete`` that tells ``alert.summary_chat_id`` how far the alert got."""
-    _ = translator(settings.default_language)
 
     async def send_summary(alert: Alert, summary: DeliverySummary) -> None:
         if alert.summary_chat_id is None:
             return
+        reader = await users.get(alert.summary_chat_id)
+        _ = translator(reader.language if reader else settings.default_language)
         text = _(
             "Alert #{alert_id}: delivered to {sent} of {total}; {unreachable} unreachable.",
             alert_id=alert.id,

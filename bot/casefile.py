@@ -10,7 +10,6 @@ from functools import lru_cache
 from html import escape
 from zoneinfo import ZoneInfo
 
-from bot.alert_text import local_time
 from bot.clock import Clock
 from bot.directory import Lookup, PeopleDirectory
 from bot.health import HealthEntry, HealthFact, HealthSummary, read_health, summarize
@@ -138,14 +137,15 @@ class CaseFileService:
         summary = summarize_reports(reports, now=now, zone=zone)
         lines = []
         if summary.latest_weight is not None:
-            line = _("Weight: {kg} kg", kg=f"{summary.latest_weight:g}")
+            line = _("Weight: {kg} kg", kg=_.number(summary.latest_weight))
             first = summary.first_weight
             if first is not None and first != summary.latest_weight and summary.first_weight_at:
                 change = summary.latest_weight - first
+                sign = "+" if change > 0 else "−"
                 line += " " + _(
                     "({change} kg since {date})",
-                    change=f"{change:+g}".replace("-", "−"),
-                    date=summary.first_weight_at.astimezone(zone).date().isoformat(),
+                    change=sign + _.number(abs(change)),
+                    date=_.date(summary.first_weight_at, zone),
                 )
             lines.append(line)
         if summary.hunger_strike_day is not None:
@@ -157,7 +157,7 @@ class CaseFileService:
             lines.append(
                 _(
                     "Health ({time}): {details}",
-                    time=local_time(at, zone),
+                    time=_.datetime(at, zone),
                     details=escape(details[:300]),
                 )
             )

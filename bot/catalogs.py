@@ -89,7 +89,10 @@ def placeholders(text: str) -> set[str]:
     return {field for _, field, _, _ in string.Formatter().parse(text) if field is not None}
 
 
-_TAG = re.compile(r"</?([a-z]+)[^>]*>")
+# The tags Telegram's HTML parse mode knows; "<name>" in a usage line is a placeholder, not a tag.
+_TAG = re.compile(
+    r"</?(b|strong|i|em|u|ins|s|strike|del|a|code|pre|tg-spoiler|tg-emoji|blockquote)\b[^>]*>"
+)
 
 
 def tags(text: str) -> list[str]:

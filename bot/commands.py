@@ -31,6 +31,7 @@ COMMANDS: tuple[Command, ...] = (
         N_("What to do if you or a friend are detained"),
         N_("[detained|friend]"),
     ),
+    Command("lang", Role.SUBSCRIBER, N_("Language: Қазақша, Русский, English"), N_("[kk|ru|en]")),
     Command("subscribe", Role.SUBSCRIBER, N_("Receive alerts")),
     Command("unsubscribe", Role.SUBSCRIBER, N_("Stop receiving alerts")),
     Command("follow", Role.SUBSCRIBER, N_("Follow a person"), N_("<name>")),
@@ -133,6 +134,7 @@ CALLBACK_COMMANDS: dict[str, str] = {
     "release:": "release_date",  # "Was she released?" buttons: coordinators
     "history:": "history",
     "guide:": "guide",
+    "lang:": "lang",
     "pick:": "status",  # "Which one do you mean?" under /status, /person and /history
     "name:": "report",  # "Did you mean someone already known?" before a report or hearing
 }

@@ -11,6 +11,7 @@ import aiosqlite
 from bot.audience import Audience
 from bot.clock import Clock
 from bot.directory import recorded
+from bot.i18n import Translator, render
 from bot.people import MAX_NAME_LENGTH, clean_name, match_key
 from bot.reminders import ReminderService
 from bot.settings import Settings
@@ -51,10 +52,13 @@ class Court:
             conn, name=clean_name(name)[:MAX_NAME_LENGTH], key=match_key(name), now=now
         )
 
-    async def announce_in(self, conn: aiosqlite.Connection, person_id: int, text: str) -> None:
-        """Within the caller's transaction: an announcement to whoever follows the person."""
+    async def announce_in(
+        self, conn: aiosqlite.Connection, person_id: int, write: Callable[[Translator], str]
+    ) -> None:
+        """Within the caller's transaction: an announcement to whoever follows the person,
+        written once in each language."""
         chat_ids = await Audience(self.users, self.settings).about(person_id)
-        alert = NewAlert(kind="hearing", text=text, priority=ANNOUNCEMENT_PRIORITY)
+        alert = NewAlert(kind="hearing", text=render(write), priority=ANNOUNCEMENT_PRIORITY)
         await self.outbox.enqueue_in(conn, alert, chat_ids, self.clock.now())
 
     async def after_change(self) -> None:

@@ -6,17 +6,26 @@ from datetime import date, timedelta
 from html import escape
 from zoneinfo import ZoneInfo
 
-from bot.alert_text import local_time
-from bot.dates import format_offset
 from bot.i18n import Translator
-from storage.hearings import Hearing
+from bot.terms import Term
+from storage.hearings import Hearing, HearingState
 from storage.people import Person
+from storage.reminders import ReminderKind
+
+
+def hearing_state_label(_: Translator, state: HearingState) -> str:
+    labels = {
+        HearingState.SCHEDULED: _("scheduled"),
+        HearingState.CANCELLED: _("cancelled"),
+        HearingState.OVER: _("over"),
+    }
+    return labels[state]
 
 
 def hearing_lines(_: Translator, hearing: Hearing, zone: ZoneInfo) -> list[str]:
     """Who, when, where, closed or not, how many will attend."""
     lines = [
-        _("When: {time}", time=local_time(hearing.starts_at, zone)),
+        _("When: {time}", time=_.datetime(hearing.starts_at, zone)),
         _("Where: {place}", place=escape(hearing.place)),
     ]
     if hearing.closed:
@@ -45,7 +54,7 @@ def hearing_announcement(_: Translator, hearing: Hearing, zone: ZoneInfo, change
         lines = [
             _(
                 "The hearing of {time} will not take place.",
-                time=local_time(hearing.starts_at, zone),
+                time=_.datetime(hearing.starts_at, zone),
             )
         ]
         lines.append(_("Hearing #{id}", id=hearing.id))
@@ -63,7 +72,7 @@ def hearing_reminder(
 ) -> str:
     head = _(
         "⏰ <b>Hearing in {lead}: {name}</b>",
-        lead=format_offset(lead),
+        lead=_.duration(lead),
         name=escape(hearing.person_name),
     )
     return "\n".join([head, *hearing_lines(_, hearing, zone)]) + late_note(_, late)
@@ -73,7 +82,7 @@ def attendee_reminder(_: Translator, hearing: Hearing, zone: ZoneInfo, *, late: 
     head = _(
         "⏰ You said you will attend the hearing of {name} at {time}.",
         name=escape(hearing.person_name),
-        time=local_time(hearing.starts_at, zone),
+        time=_.datetime(hearing.starts_at, zone),
     )
     return "\n".join([head, _("Where: {place}", place=escape(hearing.place))]) + late_note(_, late)
 
@@ -85,22 +94,28 @@ def release_reminder(
     lines = [
         _(
             "🕊 <b>Expected release in {lead}: {name}</b>",
-            lead=format_offset(lead),
+            lead=_.duration(lead),
             name=escape(person.name),
         ),
-        _("When: {time}", time=local_time(person.release_at, zone)),
+        _("When: {time}", time=_.datetime(person.release_at, zone)),
     ]
     if person.held_at:
         lines.append(_("Where: {place}", place=escape(person.held_at)))
     return "\n".join(lines) + late_note(_, late)
 
 
+def term_text(_: Translator, term: Term) -> str:
+    """A term in the reader's words, largest unit first: ``2 года 6 месяцев``, ``15 күн``."""
+    parts = (("year", term.years), ("month", term.months), ("day", term.days))
+    return " ".join(_.units(count, unit) for unit, count in parts if count)
+
+
 def sentence_announcement(
-    _: Translator, person: Person, term: str, release: date, credit_days: int
+    _: Translator, person: Person, term: Term, release: date, credit_days: int
 ) -> str:
     lines = [
         _("⚖️ <b>Sentenced: {name}</b>", name=escape(person.name)),
-        _("Term: {term}", term=escape(term)),
+        _("Term: {term}", term=escape(term_text(_, term))),
     ]
     if credit_days:
         lines.append(
@@ -110,7 +125,7 @@ def sentence_announcement(
                 credit_days,
             )
         )
-    lines.append(_("Expected release: {date}", date=release.isoformat()))
+    lines.append(_("Expected release: {date}", date=_.date(release)))
     return "\n".join(lines)
 
 
@@ -118,9 +133,20 @@ def release_date_announcement(_: Translator, person: Person, release: date) -> s
     return "\n".join(
         [
             _("🗓 <b>Release date: {name}</b>", name=escape(person.name)),
-            _("Expected release: {date}", date=release.isoformat()),
+            _("Expected release: {date}", date=_.date(release)),
         ]
     )
+
+
+def missed_what(_: Translator, kind: ReminderKind, name: str) -> str:
+    """What a reminder that could not be sent was about."""
+    texts = {
+        ReminderKind.HEARING: _("reminder of the hearing of {name}", name=name),
+        ReminderKind.ATTENDEE: _("attendees' reminder of the hearing of {name}", name=name),
+        ReminderKind.RELEASE: _("reminder of the expected release of {name}", name=name),
+        ReminderKind.RELEASE_CHECK: _("question whether {name} was released", name=name),
+    }
+    return texts[kind]
 
 
 def missed_reminders(_: Translator, lines: list[str]) -> str:

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from html import escape
 from zoneinfo import ZoneInfo
 
-from bot.alert_text import kind_label, local_time
+from bot.alert_text import kind_label
 from bot.i18n import Translator
 from bot.people import Status
 from storage.hearings import Hearing, HearingState
@@ -69,7 +69,7 @@ def render_digest(
     Returns:
         HTML for ``parse_mode=HTML``: sections separated by blank lines.
     """
-    title = _("Daily digest: {date}", date=data.today.isoformat())
+    title = _("Daily digest: {date}", date=_.weekday_date(data.today))
     sections = [
         f"<b>{escape(title)}</b>",
         _section(
@@ -116,7 +116,7 @@ def _line(*parts: str) -> str:
 
 def _hearing_line(hearing: Hearing, zone: ZoneInfo, _: Translator) -> str:
     return _line(
-        hearing.starts_at.astimezone(zone).strftime("%H:%M"),
+        _.time(hearing.starts_at, zone),
         hearing.person_name,
         hearing.place,
         _("closed-door") if hearing.closed else "",
@@ -128,7 +128,7 @@ def _release_line(person: Person, zone: ZoneInfo, now: datetime, _: Translator) 
     if person.release_at is None:
         return _line(person.name)
     return _line(
-        person.release_at.astimezone(zone).date().isoformat(),
+        _.date(person.release_at, zone),
         person.name,
         _days_left(days_between(now, person.release_at, zone), _),
     )
@@ -153,7 +153,7 @@ def _custody_line(person: Person, zone: ZoneInfo, now: datetime, _: Translator) 
         )
     release = ""
     if person.release_at is not None:
-        release = _("release {date}", date=person.release_at.astimezone(zone).date().isoformat())
+        release = _("release {date}", date=_.date(person.release_at, zone))
     return _line(person.name, status_label(_, person.status), held, release)
 
 
@@ -162,5 +162,5 @@ def _pending_line(report: Report, name: str, zone: ZoneInfo, _: Translator) -> s
         _("Report #{id}", id=report.id),
         kind_label(_, report.kind),
         name,
-        _("reported {time}", time=local_time(report.reported_at, zone)),
+        _("reported {time}", time=_.datetime(report.reported_at, zone)),
     )

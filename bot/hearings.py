@@ -10,7 +10,6 @@ import aiosqlite
 
 from bot.court import Court
 from bot.court_text import hearing_announcement
-from bot.i18n import translator
 from storage.hearings import Hearing, HearingRepository, HearingState
 from storage.people import Person
 from storage.users import User
@@ -138,9 +137,10 @@ class HearingService:
     async def _announce_in(self, conn: aiosqlite.Connection, hearing_id: int, change: str) -> None:
         hearing = await self._hearings.get(hearing_id)
         assert hearing is not None
-        _ = translator(self._court.settings.default_language)
-        text = hearing_announcement(_, hearing, self._court.settings.timezone, change)
-        await self._court.announce_in(conn, hearing.person_id, text)
+        zone = self._court.settings.timezone
+        await self._court.announce_in(
+            conn, hearing.person_id, lambda _: hearing_announcement(_, hearing, zone, change)
+        )
 
     async def _record(self, actor: User, action: str, hearing_id: int) -> None:
         await self._court.record(actor, action, f"hearing:{hearing_id}")

@@ -15,7 +15,7 @@ from __future__ import annotations
 import gettext
 import io
 from collections.abc import Callable, Mapping
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -25,6 +25,7 @@ from babel.dates import format_skeleton, format_time
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
+from babel.units import format_unit
 
 LOCALE_DIR = Path(__file__).parent / "locales"
 DOMAIN = "dabyl"
@@ -43,6 +44,32 @@ Texts = Mapping[str, str]
 def N_(message: str) -> str:
     """Mark a string for extraction without translating it yet."""
     return message
+
+
+# What people type after /lang, folded to lower case: codes and each language's names for itself
+# and in the others, Latin-typed too.
+_LANGUAGE_WORDS = {
+    "kk": (
+        "kk",
+        "kz",
+        "kaz",
+        "қаз",
+        "қазақша",
+        "қазақ",
+        "казахский",
+        "kazakh",
+        "qazaq",
+        "qazaqsha",
+    ),
+    "ru": ("ru", "rus", "рус", "русский", "орысша", "russian", "russkiy", "russkii", "orysha"),
+    "en": ("en", "eng", "англ", "английский", "ағылшынша", "english", "angliyskiy"),
+}
+_LANGUAGE_BY_WORD = {word: code for code, words in _LANGUAGE_WORDS.items() for word in words}
+
+
+def language_named(text: str) -> str | None:
+    """The language someone typed after /lang (``ru``, ``русский``, ``qazaqsha``), or None."""
+    return _LANGUAGE_BY_WORD.get(text.strip().lower())
 
 
 def language_of(code: str | None) -> str | None:
@@ -94,8 +121,14 @@ class Translator:
         """``12 345`` in Russian and Kazakh, ``12,345`` in English."""
         return format_decimal(value, locale=self.locale)
 
-    def date(self, day: date) -> str:
-        """A calendar date: ``2 мар. 2026 г.``, ``2026 ж. 2 нау.``, ``2 Mar 2026``."""
+    def date(self, day: date, zone: ZoneInfo | None = None) -> str:
+        """A calendar date: ``2 мар. 2026 г.``, ``2026 ж. 2 нау.``, ``2 Mar 2026``.
+
+        A moment (a ``datetime``) is read as a date in ``zone``.
+        """
+        if isinstance(day, datetime):
+            assert zone is not None, "a moment needs a zone to be a date"
+            day = day.astimezone(zone).date()
         return format_skeleton("yMMMd", day, locale=self.locale)
 
     def weekday_date(self, day: date) -> str:
@@ -105,6 +138,18 @@ class Translator:
     def time(self, moment: datetime, zone: ZoneInfo) -> str:
         """The local time of day on a 24-hour clock: ``14:05``."""
         return format_time(moment.astimezone(zone), "HH:mm", locale=self.locale)
+
+    def duration(self, delta: timedelta) -> str:
+        """A reminder's lead in its largest exact unit: ``2 дня``, ``1 сағат``, ``90 minutes``."""
+        seconds = int(delta.total_seconds())
+        for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+            if seconds % size == 0 and seconds >= size:
+                return self.units(seconds // size, unit)
+        return self.units(max(seconds // 60, 1), "minute")
+
+    def units(self, count: int, unit: str) -> str:
+        """``count`` of a CLDR duration unit (year, month, week, day, hour, minute), declined."""
+        return format_unit(count, f"duration-{unit}", locale=self.locale)
 
     def datetime(self, moment: datetime, zone: ZoneInfo) -> str:
         """A moment as read in ``zone``: ``2 мар. 2026 г., 14:05``."""

@@ -13,7 +13,7 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
-from bot.alert_text import local_time, report_html
+from bot.alert_text import report_html
 from bot.i18n import Translator, translator
 from bot.settings import Settings
 from storage.people import PeopleRepository, Person
@@ -88,9 +88,10 @@ class TelegramNotifier:
     async def close_verification(self, report: Report, decider: User) -> None:
         """Edit every coordinator's copy: who handled the report, and when; no more buttons."""
         person = await self._people.get(report.person_id) if report.person_id else None
-        when = local_time(report.decided_at, self._settings.timezone) if report.decided_at else ""
+        zone = self._settings.timezone
         for chat_id, message_id in await self._reports.verification_messages(report.id):
             _ = self._for(await self._users.get(chat_id))
+            when = _.datetime(report.decided_at, zone) if report.decided_at else ""
             if report.state == ReportState.REJECTED:
                 outcome = _("❌ Rejected by {name} at {time}.", name=decider.display, time=when)
             else:

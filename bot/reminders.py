@@ -15,11 +15,16 @@ from typing import Protocol
 
 import aiosqlite
 
-from bot.alert_text import local_time
 from bot.audience import Audience
 from bot.clock import Clock
-from bot.court_text import attendee_reminder, hearing_reminder, missed_reminders, release_reminder
-from bot.i18n import translator
+from bot.court_text import (
+    attendee_reminder,
+    hearing_reminder,
+    missed_reminders,
+    missed_what,
+    release_reminder,
+)
+from bot.i18n import Translator, render
 from bot.roles import Role
 from bot.settings import Settings
 from storage.database import Database
@@ -217,18 +222,19 @@ class ReminderService:
 
     async def _send(self, reminder: Reminder, *, late: bool) -> bool:
         """Render and enqueue one reminder, claiming it in the same transaction."""
-        _ = translator(self._settings.default_language)
         zone = self._settings.timezone
+        text: dict[str, str]
         if reminder.kind in HEARING_KINDS:
             hearing = await self._hearings.get(reminder.hearing_id or 0)
             if hearing is None or hearing.state != HearingState.SCHEDULED:
                 await self._claim(reminder, ReminderState.CANCELLED)
                 return False
             if reminder.kind == ReminderKind.HEARING:
-                text = hearing_reminder(_, hearing, self._lead(reminder, late), zone, late=late)
+                lead = self._lead(reminder, late)
+                text = render(lambda _: hearing_reminder(_, hearing, lead, zone, late=late))
                 chat_ids = await self._audience(hearing.person_id)
             else:
-                text = attendee_reminder(_, hearing, zone, late=late)
+                text = render(lambda _: attendee_reminder(_, hearing, zone, late=late))
                 chat_ids = await self._hearings.attendees(hearing.id)
         else:
             person = await self._people.get(reminder.person_id or 0)
@@ -245,7 +251,8 @@ class ReminderService:
                 coordinators = await self._users.with_role_at_least(Role.COORDINATOR)
                 await self._asker.ask_release(person, [u.telegram_id for u in coordinators])
                 return True
-            text = release_reminder(_, person, self._lead(reminder, late), zone, late=late)
+            lead = self._lead(reminder, late)
+            text = render(lambda _: release_reminder(_, person, lead, zone, late=late))
             chat_ids = await self._audience(person.id)
         async with self._db.transaction() as conn:
             if not await self._reminders.claim_in(
@@ -261,18 +268,23 @@ class ReminderService:
         return await Audience(self._users, self._settings).about(person_id)
 
     async def _tell_coordinators_missed(self, missed: list[Reminder]) -> None:
-        _ = translator(self._settings.default_language)
         zone = self._settings.timezone
-        lines = []
+        names = []
         for reminder in missed:
             if reminder.hearing_id is not None:
                 hearing = await self._hearings.get(reminder.hearing_id)
-                name = hearing.person_name if hearing else "?"
-                what = _("hearing of {name}", name=name)
+                names.append(hearing.person_name if hearing else "?")
             else:
                 person = await self._people.get(reminder.person_id or 0)
-                what = _("release of {name}", name=person.name if person else "?")
-            lines.append(f"{what}, {local_time(reminder.event_at, zone)} ({reminder.kind.value})")
+                names.append(person.name if person else "?")
+
+        def write(_: Translator) -> str:
+            lines = [
+                f"{missed_what(_, reminder.kind, name)}, {_.datetime(reminder.event_at, zone)}"
+                for reminder, name in zip(missed, names, strict=True)
+            ]
+            return missed_reminders(_, lines)
+
         coordinators = await self._users.with_role_at_least(Role.COORDINATOR)
-        alert = NewAlert(kind="reminder", text=missed_reminders(_, lines), priority=1)
+        alert = NewAlert(kind="reminder", text=render(write), priority=1)
         await self._outbox.enqueue(alert, [u.telegram_id for u in coordinators], self._clock.now())

@@ -15,7 +15,7 @@ from bot.alert_text import kind_label, report_html
 from bot.audience import Audience
 from bot.clock import Clock
 from bot.directory import recorded
-from bot.i18n import translator
+from bot.i18n import Translator, render
 from bot.people import MAX_NAME_LENGTH, Status, clean_name, match_key
 from bot.reminders import ReminderService
 from bot.roles import Role
@@ -431,10 +431,10 @@ class ReportService:
                 await self._reminders.replan_release_in(conn, person.id, None)
         media = await self._reports.media(report_id)
         first = media[0] if media else None
-        _ = translator(self._settings.default_language)
+        zone = self._settings.timezone
         alert = NewAlert(
             kind="broadcast" if report.kind == ReportKind.BROADCAST else "report",
-            text=report_html(_, report, person, self._settings.timezone),
+            text=render(lambda _: report_html(_, report, person, zone)),
             priority=0 if report.kind == ReportKind.DETENTION else 1,
             report_id=report.id,
             latitude=report.latitude,
@@ -469,9 +469,11 @@ class ReportService:
         alert_id = await self._reports.alert_of(report.id)
         if alert_id is None:
             return
-        _ = translator(self._settings.default_language)
         person = await self._person_of(report)
-        about = kind_label(_, report.kind) + (f": {person.name}" if person else "")
+
+        def about(_: Translator) -> str:
+            return escape(kind_label(_, report.kind) + (f": {person.name}" if person else ""))
+
         if what == "retracted":
             # Whoever saw any part of the original gets the correction, including those whose
             # photo or location was still due. What has not gone out yet, the rest of the
@@ -484,26 +486,32 @@ class ReportService:
             ]
             for withdrawn in await self._reports.alerts_of(report.id):
                 await self._outbox.cancel_pending_in(conn, withdrawn, now)
-            text = _(
-                "❌ Correction: report #{id} ({about}) was withdrawn.",
-                id=report.id,
-                about=escape(about),
-            )
-            if reason:
-                text += "\n" + _("Reason: {reason}", reason=escape(reason))
+
+            def write(_: Translator) -> str:
+                text = _(
+                    "❌ Correction: report #{id} ({about}) was withdrawn.",
+                    id=report.id,
+                    about=about(_),
+                )
+                if reason:
+                    text += "\n" + _("Reason: {reason}", reason=escape(reason))
+                return text
+
         else:
             chat_ids = await self._outbox.audience(alert_id)
-            if what == "confirmed":
-                text = _(
-                    "✅ Report #{id} ({about}) was verified by a coordinator.",
-                    id=report.id,
-                    about=escape(about),
-                )
-            else:
-                text = _("📎 More on report #{id} ({about}).", id=report.id, about=escape(about))
+
+            def write(_: Translator) -> str:
+                if what == "confirmed":
+                    return _(
+                        "✅ Report #{id} ({about}) was verified by a coordinator.",
+                        id=report.id,
+                        about=about(_),
+                    )
+                return _("📎 More on report #{id} ({about}).", id=report.id, about=about(_))
+
         alert = NewAlert(
             kind="correction" if what == "retracted" else "followup",
-            text=text,
+            text=render(write),
             priority=0 if what == "retracted" else 1,
             report_id=report.id,
             latitude=location[0] if location else None,

@@ -5,11 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-import aiosqlite
-
 from bot.court import Court
 from bot.court_text import release_date_announcement, sentence_announcement
-from bot.i18n import translator
 from bot.people import Status
 from bot.terms import Term, release_date
 from storage.people import Person
@@ -83,9 +80,11 @@ class SentenceService:
             await self._reminders.replan_release_in(conn, person_id, release_at)
             updated = await self._people.get(person_id)
             assert updated is not None
-            _ = translator(self._settings.default_language)
-            text = sentence_announcement(_, updated, term.describe(), release, credit_days)
-            await self._announce_in(conn, updated, text)
+            await self._court.announce_in(
+                conn,
+                person_id,
+                lambda _: sentence_announcement(_, updated, term, release, credit_days),
+            )
         await self._court.after_change()
         await self._record(actor, "sentence", updated.id, release)
         return Sentenced(updated, start, release)
@@ -99,14 +98,12 @@ class SentenceService:
         async with self._db.transaction() as conn:
             await self._people.set_release_in(conn, person.id, release_at)
             await self._reminders.replan_release_in(conn, person.id, release_at)
-            _ = translator(self._settings.default_language)
-            await self._announce_in(conn, person, release_date_announcement(_, person, release))
+            await self._court.announce_in(
+                conn, person.id, lambda _: release_date_announcement(_, person, release)
+            )
         await self._court.after_change()
         await self._record(actor, "release_date", person.id, release)
         return await self._people.get(person.id)
-
-    async def _announce_in(self, conn: aiosqlite.Connection, person: Person, text: str) -> None:
-        await self._court.announce_in(conn, person.id, text)
 
     async def _record(self, actor: User, action: str, person_id: int, release: date) -> None:
         detail = f"release {release.isoformat()}"

@@ -93,7 +93,7 @@ class Services:
             sender_bot,
             settings,
             clock,
-            on_complete=summary_sender(sender_bot, settings),
+            on_complete=summary_sender(sender_bot, settings, users),
         )
         people = PeopleRepository(db)
         directory = PeopleDirectory(people)

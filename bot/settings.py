@@ -31,7 +31,7 @@ class Settings(BaseSettings):
     database_path: Path = Path("data/dabyl.sqlite3")
     admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     timezone: ZoneInfo = ZoneInfo("Asia/Almaty")
-    default_language: Literal["en"] = "en"
+    default_language: Literal["kk", "ru", "en"] = "en"
     open_subscriptions: bool = True
     broadcast_rate: float = Field(default=25, gt=0, le=30)
     paid_broadcast: bool = False

@@ -8,7 +8,6 @@ from telegram import InputFile, Update
 from telegram.ext import BaseHandler, CommandHandler
 
 from bot.agenda import DEFAULT_DAYS, MAX_DAYS, EventKind
-from bot.alert_text import local_time
 from bot.context import DabylContext
 from handlers.common import argument_text, reply_lines
 
@@ -38,7 +37,7 @@ async def upcoming(update: Update, context: DabylContext) -> None:
             if event.days_left
             else _("today")
         )
-        when = local_time(event.at, zone)
+        when = _.datetime(event.at, zone)
         name = escape(event.name)
         if event.kind == EventKind.HEARING:
             closed = " " + _("(closed-door)") if event.closed else ""
@@ -59,7 +58,7 @@ async def calendar(update: Update, context: DabylContext) -> None:
     """/calendar: an .ics file to import into a calendar app."""
     message, _ = update.effective_message, context.tr
     assert message is not None
-    data = await context.services.agenda.calendar()
+    data = await context.services.agenda.calendar(context.tr)
     await message.reply_document(
         InputFile(data, filename="dabyl.ics"),
         caption=_("Hearings and expected releases. Open the file to add them to your calendar."),

@@ -7,7 +7,6 @@ from html import escape
 from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler
 
-from bot.alert_text import local_time
 from bot.context import DabylContext
 from handlers.common import argument_text, reply_lines
 
@@ -31,7 +30,7 @@ async def audit(update: Update, context: DabylContext) -> None:
     zone = context.services.settings.timezone
     lines = [_("<b>Audit log</b>, newest first (people by pseudonym):")]
     for entry in entries:
-        parts = [local_time(entry.at, zone), entry.actor or "—", entry.action]
+        parts = [_.datetime(entry.at, zone), entry.actor or "—", entry.action]
         parts += [part for part in (entry.target, entry.detail) if part]
         lines.append(escape(" · ".join(parts)))
     await reply_lines(message, lines)

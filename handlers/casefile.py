@@ -8,16 +8,18 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
-from bot.alert_text import kind_label, local_time
+from bot.alert_text import kind_label, state_label
 from bot.casefile import EDITABLE, SetStatus
 from bot.context import DabylContext
+from bot.court_text import hearing_state_label
 from bot.digest import days_between, status_label
 from bot.i18n import Translator
 from bot.roles import Role
 from bot.text import chunks
 from handlers.common import argument_text, reply_lines, split_fields
+from storage.hearings import HearingState
 from storage.people import Person
-from storage.reports import ReportKind
+from storage.reports import ReportKind, ReportState
 from storage.timeline import TimelineEvent
 
 HISTORY = "history:"
@@ -59,22 +61,23 @@ def status_line(_: Translator, person: Person, context: DabylContext) -> str:
     zone = context.services.settings.timezone
     line = status_label(_, person.status)
     if person.status_since is not None:
-        line += " " + _("since {time}", time=local_time(person.status_since, zone))
+        line += " " + _("since {time}", time=_.datetime(person.status_since, zone))
     return line
 
 
 def event_line(_: Translator, event: TimelineEvent, context: DabylContext, reporters: bool) -> str:
     zone = context.services.settings.timezone
-    when = local_time(event.at, zone)
+    when = _.datetime(event.at, zone)
     if event.source == "report":
         what = kind_label(_, ReportKind(event.kind))
         parts = [when, what, escape(event.place), escape(event.details[:200])]
-        parts.append(f"#{event.id} ({event.state})")
+        parts.append(f"#{event.id} ({state_label(_, ReportState(event.state))})")
         if reporters and event.reporter_id:
             parts.append(_("reporter id {id}", id=event.reporter_id))
     elif event.source == "hearing":
         closed = _("closed-door") if event.kind == "closed" else ""
-        parts = [when, _("Hearing"), escape(event.place), closed, f"({event.state})"]
+        state = hearing_state_label(_, HearingState(event.state))
+        parts = [when, _("Hearing"), escape(event.place), closed, f"({state})"]
     else:
         parts = [when, _("Sentence"), escape(event.details)]
     return " · ".join(part for part in parts if part)
@@ -171,13 +174,13 @@ async def status_text(context: DabylContext, person: Person) -> str:
     if person.release_at is not None and person.in_custody:
         left = days_between(now, person.release_at, zone)
         lines.append(
-            _("Expected release: {date} ({left})", date=local_time(person.release_at, zone),
+            _("Expected release: {date} ({left})", date=_.datetime(person.release_at, zone),
               left=_.plural("in {count} day", "in {count} days", left))
         )  # fmt: skip
     if view.next_hearing is not None:
         hearing = view.next_hearing
         lines.append(
-            _("Next hearing: {time}, {place} (#{id})", time=local_time(hearing.starts_at, zone),
+            _("Next hearing: {time}, {place} (#{id})", time=_.datetime(hearing.starts_at, zone),
               place=escape(hearing.place), id=hearing.id)
         )  # fmt: skip
     lines += (
@@ -199,7 +202,7 @@ async def overview_text(context: DabylContext) -> str:
     if overview.next_hearings:
         lines.append(_("Next hearings:"))
         for hearing in overview.next_hearings:
-            parts = [local_time(hearing.starts_at, zone), hearing.person_name, hearing.place]
+            parts = [_.datetime(hearing.starts_at, zone), hearing.person_name, hearing.place]
             lines.append(f"• {escape(' · '.join(parts))} · #{hearing.id}")
     return "\n".join(lines)
 
@@ -221,7 +224,7 @@ async def custody(update: Update, context: DabylContext) -> None:
             held = days_between(person.status_since, now, zone)
             parts.append(_.plural("{count} day in custody", "{count} days in custody", held))
         if person.release_at is not None:
-            parts.append(_("release {date}", date=local_time(person.release_at, zone)[:10]))
+            parts.append(_("release {date}", date=_.date(person.release_at, zone)))
         lines.append("• " + " · ".join(parts))
     await reply_lines(message, lines)
 

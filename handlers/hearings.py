@@ -8,7 +8,6 @@ from telegram import Message, Update
 from telegram.constants import ParseMode
 from telegram.ext import BaseHandler, CommandHandler
 
-from bot.alert_text import local_time
 from bot.context import DabylContext
 from bot.dates import DateError, DateProblem, parse_when
 from bot.hearings import HearingStatus
@@ -36,7 +35,8 @@ def date_problem(_: Translator, error: DateError, *, with_time: bool = True) -> 
         )
     else:
         example = _("Write a date like 03.12.2026, 2026-12-03, 03.12 or tomorrow.")
-    return f"{reasons[error.problem]} {example} {_('Nothing was saved.')}"
+    nothing = _("Nothing was saved.")
+    return f"{reasons[error.problem]} {example} {nothing}"
 
 
 async def hearing_time(message: Message, context: DabylContext, text: str) -> datetime | None:
@@ -80,7 +80,7 @@ async def hearing(update: Update, context: DabylContext) -> None:
             "Hearing #{id} recorded: {name}, {time}. Subscribers are being told.",
             id=created.id,
             name=created.person_name,
-            time=local_time(created.starts_at, services.settings.timezone),
+            time=_.datetime(created.starts_at, services.settings.timezone),
         )
         await message.reply_text(text)
 
@@ -106,7 +106,7 @@ async def hearings(update: Update, context: DabylContext) -> None:
         closed = " " + _("(closed-door)") if item.closed else ""
         attending = _.plural("{count} will attend", "{count} will attend", item.attendee_count)
         lines.append(
-            f"#{item.id} · {local_time(item.starts_at, zone)} · {item.person_name} · "
+            f"#{item.id} · {_.datetime(item.starts_at, zone)} · {item.person_name} · "
             f"{item.place}{closed} · {attending}"
         )
     await reply_lines(message, lines, html=False)

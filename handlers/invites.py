@@ -26,13 +26,12 @@ async def invite(update: Update, context: DabylContext) -> None:
         await message.reply_text(_("Sorry, you cannot invite a {role}.", role=role_name(_, role)))
         return
     link = f"https://t.me/{context.bot.username}?start={created.code}"
-    expires = created.expires_at.astimezone(context.services.settings.timezone)
     await message.reply_text(
         _(
             "Invite for a {role}, valid once until {expires}:\n{link}\n\nCode: {code}\n"
             "Send it privately; whoever opens it first gets the role.",
             role=role_name(_, role),
-            expires=expires.strftime("%Y-%m-%d %H:%M"),
+            expires=_.datetime(created.expires_at, context.services.settings.timezone),
             link=link,
             code=created.code,
         ),

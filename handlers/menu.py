@@ -9,7 +9,7 @@ from telegram.error import BadRequest, Forbidden
 from telegram.ext import ExtBot
 
 from bot.commands import commands_for
-from bot.i18n import Translator, translator
+from bot.i18n import LANGUAGES, Translator, translator
 from bot.roles import Role
 
 logger = logging.getLogger(__name__)
@@ -46,15 +46,27 @@ def menu(_: Translator, role: Role) -> list[BotCommand]:
 
 
 async def set_default_menu(bot: ExtBot[None], language: str) -> None:
-    """The menu everyone sees until their role gives them a longer one."""
-    await bot.set_my_commands(menu(translator(language), Role.SUBSCRIBER), BotCommandScopeDefault())
+    """The menu everyone sees until their role gives them a longer one: in Kazakh, Russian or
+    English by the language of their Telegram app, else in ``language`` (``DEFAULT_LANGUAGE``)."""
+    scope = BotCommandScopeDefault()
+    await bot.set_my_commands(menu(translator(language), Role.SUBSCRIBER), scope)
+    for code in LANGUAGES:
+        await bot.set_my_commands(
+            menu(translator(code), Role.SUBSCRIBER), scope, language_code=code
+        )
 
 
-async def refresh_menu(bot: ExtBot[None], chat_id: int, role: Role, language: str) -> None:
-    """Give one private chat the menu of its role (members and up see more commands)."""
+async def refresh_menu(
+    bot: ExtBot[None], chat_id: int, role: Role, language: str, *, pinned: bool = False
+) -> None:
+    """Give one private chat the menu of its role (members and up see more commands).
+
+    ``pinned``: the person chose their language with /lang, so even a subscriber gets a menu of
+    their own, in that language, rather than the one that follows their Telegram app's language.
+    """
     scope = BotCommandScopeChat(chat_id)
     try:
-        if role > Role.SUBSCRIBER:
+        if role > Role.SUBSCRIBER or pinned:
             await bot.set_my_commands(menu(translator(language), role), scope)
         else:
             await bot.delete_my_commands(scope)

@@ -23,7 +23,7 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
-from bot.alert_text import kind_label
+from bot.alert_text import kind_label, media_label
 from bot.context import DabylContext
 from bot.i18n import Translator
 from bot.reports import Draft, Problem, check
@@ -78,7 +78,8 @@ async def _refused(
     if problem not in problems:
         return False
     _ = context.tr
-    text = f"{problem_reason(_, problem)} {_('Try again, or /cancel.')}"
+    again = _("Try again, or /cancel.")
+    text = f"{problem_reason(_, problem)} {again}"
     await _say(update, escape(text), InlineKeyboardMarkup([_cancel_row(_)]))
     return True
 
@@ -178,7 +179,7 @@ async def got_details(update: Update, context: DabylContext) -> int:
     if draft.details:
         lines.append(_("Details: {details}", details=escape(draft.details[:500])))
     if draft.media:
-        lines.append(_("With a {kind}.", kind=draft.media[0].kind))
+        lines.append(_("Attached: {kind}.", kind=media_label(_, draft.media[0].kind)))
     markup = InlineKeyboardMarkup([[_button(_("Send"), "send"), _button(_("Cancel"), "cancel")]])
     await _say(update, _("Send this report?") + "\n\n" + "\n".join(lines), markup)
     return PREVIEW

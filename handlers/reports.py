@@ -7,7 +7,6 @@ from dataclasses import replace
 from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler
 
-from bot.alert_text import local_time
 from bot.context import DabylContext
 from bot.i18n import Translator
 from bot.people import MAX_NAME_LENGTH
@@ -69,7 +68,8 @@ def problem_reason(_: Translator, problem: Problem) -> str:
 def problem_text(_: Translator, problem: Problem, kind: ReportKind) -> str:
     """Why a report was refused, followed by its format."""
     usage = formats(_).get(kind, "")
-    return f"{problem_reason(_, problem)} {_('Nothing was saved.')}\n{usage}".strip()
+    nothing = _("Nothing was saved.")
+    return f"{problem_reason(_, problem)} {nothing}\n{usage}".strip()
 
 
 def receipt(_: Translator, submission: Submission, context: DabylContext) -> str:
@@ -79,19 +79,21 @@ def receipt(_: Translator, submission: Submission, context: DabylContext) -> str
     if submission.status == SubmitStatus.DUPLICATE:
         original = submission.original
         assert original is not None
-        matches = _(
+        matches = _.plural(
+            "Thank you. This matches report #{original} from {time}, which now has {count} "
+            "report.",
             "Thank you. This matches report #{original} from {time}, which now has {count} "
             "reports.",
+            original.corroborations,
             original=original.id,
-            time=local_time(original.reported_at, zone),
-            count=original.corroborations,
+            time=_.datetime(original.reported_at, zone),
         )
         if submission.confirmed_original:
             sent = _("Your report confirms it: it is being sent to subscribers now.")
             return f"{matches} {sent}"
         return matches + " " + _("No second alert is sent.")
     head = _(
-        "Report #{id} received at {time}.", id=report.id, time=local_time(report.reported_at, zone)
+        "Report #{id} received at {time}.", id=report.id, time=_.datetime(report.reported_at, zone)
     )
     if submission.status == SubmitStatus.PENDING:
         text = (

@@ -71,9 +71,9 @@ async def sentence(update: Update, context: DabylContext) -> None:
                 "Sentence recorded for {name}: {term} from {start}. Expected release: {release}. "
                 "Subscribers are being told; reminders are planned.",
                 name=done.person.name,
-                term=term.describe(),
-                start=done.start.isoformat(),
-                release=done.release.isoformat(),
+                term=term_text(_, term),
+                start=_.date(done.start),
+                release=_.date(done.release),
             )
         )
 
@@ -109,7 +109,7 @@ async def release_date(update: Update, context: DabylContext) -> None:
         await message.reply_text(_("Nobody called {name} has been reported.", name=name[:200]))
         return
     await message.reply_text(
-        _("Release date of {name} set to {date}.", name=person.name, date=day.isoformat())
+        _("Release date of {name} set to {date}.", name=person.name, date=_.date(day))
     )
 
 
@@ -130,7 +130,10 @@ async def release_answer(update: Update, context: DabylContext) -> None:
         return
     when = await context.services.reminders.ask_again_tomorrow(person)
     await update.effective_chat.send_message(  # type: ignore[union-attr]
-        _("Noted. I will ask again at {time}.", time=when.strftime("%Y-%m-%d %H:%M"))
+        _(
+            "Noted. I will ask again at {time}.",
+            time=_.datetime(when, context.services.settings.timezone),
+        )
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
+from bot.alert_text import state_label
 from bot.context import DabylContext
 from bot.i18n import N_, Translator
 from bot.notifier import CONFIRM, REJECT
@@ -31,7 +32,7 @@ def outcome_text(_: Translator, action: str, report_id: int, result: Decision) -
     if result.status == DecisionStatus.NOT_SENT:
         return _("Report #{id} has not been sent; use /reject {id} instead.", id=report_id)
     if result.status == DecisionStatus.ALREADY_DECIDED:
-        state = report.state.value if report else "?"
+        state = state_label(_, report.state) if report else "?"
         return _("Report #{id} was already handled ({state}).", id=report_id, state=state)
     if action == "reject":
         return _("Report #{id} rejected. The reporter has been told.", id=report_id)
@@ -43,7 +44,7 @@ def outcome_text(_: Translator, action: str, report_id: int, result: Decision) -
     assert report is not None
     if report.state == ReportState.CONFIRMED:
         return _("Report #{id} confirmed. The alert is being sent.", id=report_id)
-    return _("Report #{id}: {state}.", id=report_id, state=report.state.value)
+    return _("Report #{id}: {state}.", id=report_id, state=state_label(_, report.state))
 
 
 async def decide(update: Update, context: DabylContext) -> None:
@@ -61,7 +62,8 @@ async def decide(update: Update, context: DabylContext) -> None:
         # The reason goes into the correction and to the reporter; past this it may not fit
         # in one Telegram message, and the correction would fail for everyone.
         too_long = _("The reason is too long (at most {n} characters).", n=MAX_DETAILS_LENGTH)
-        await message.reply_text(f"{too_long} {_('Nothing was saved.')}\n{_(USAGE[action])}")
+        nothing = _("Nothing was saved.")
+        await message.reply_text(f"{too_long} {nothing}\n{_(USAGE[action])}")
         return
     reports = context.services.reports
     if action == "verify":

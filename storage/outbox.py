@@ -8,8 +8,8 @@ records each outcome; a delivery is marked ``sent`` only after Telegram answered
 from __future__ import annotations
 
 import enum
-from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import aiosqlite
@@ -41,7 +41,9 @@ class NewAlert:
     """An alert to enqueue; see :meth:`OutboxRepository.enqueue_in`."""
 
     kind: str  # 'report' | 'broadcast' | 'correction' | 'followup'
-    text: str  # HTML, already escaped by the caller; sent with parse_mode=HTML
+    # HTML, already escaped by the caller; sent with parse_mode=HTML. Either one text for
+    # every reader, or one per language (bot.i18n.render), the first being the fallback.
+    text: str | Mapping[str, str]
     priority: int  # 0: detention alerts, go first; 1: other alerts; 2: reminders, digests
     report_id: int | None = None
     latitude: float | None = None
@@ -50,6 +52,10 @@ class NewAlert:
     media_file_id: str | None = None  # Telegram file_id, re-sent by id
     paid: bool = False  # may go with allow_paid_broadcast (if PAID_BROADCAST is on)
     summary_chat_id: int | None = None  # who gets "delivered N of M" when it is done
+
+    @property
+    def fallback_text(self) -> str:
+        return self.text if isinstance(self.text, str) else next(iter(self.text.values()))
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +75,11 @@ class Alert:
     summary_chat_id: int | None
     created_at: datetime
     completed_at: datetime | None
+    texts: Mapping[str, str] = field(default_factory=dict)  # by language, if rendered per language
+
+    def text_for(self, language: str | None) -> str:
+        """The text in ``language``, else the fallback text."""
+        return self.texts.get(language or "", self.text)
 
     @property
     def parts(self) -> tuple[Part, ...]:
@@ -95,6 +106,8 @@ class Delivery:
     next_attempt_at: datetime
     sent_at: datetime | None
     error: str
+    # The reader's language when the delivery was read as due; None: a chat with no user.
+    language: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,7 +148,7 @@ def _time(value: str | None) -> datetime | None:
     return from_db_time(value) if value else None
 
 
-def _alert(row: aiosqlite.Row) -> Alert:
+def _alert(row: aiosqlite.Row, texts: Mapping[str, str] | None = None) -> Alert:
     return Alert(
         id=row["id"],
         kind=row["kind"],
@@ -150,6 +163,7 @@ def _alert(row: aiosqlite.Row) -> Alert:
         summary_chat_id=row["summary_chat_id"],
         created_at=from_db_time(row["created_at"]),
         completed_at=_time(row["completed_at"]),
+        texts=texts or {},
     )
 
 
@@ -165,6 +179,7 @@ def _delivery(row: aiosqlite.Row) -> Delivery:
         next_attempt_at=from_db_time(row["next_attempt_at"]),
         sent_at=_time(row["sent_at"]),
         error=row["error"],
+        language=row["language"] if "language" in row.keys() else None,  # noqa: SIM118
     )
 
 
@@ -221,7 +236,7 @@ class OutboxRepository:
                 alert.kind,
                 alert.report_id,
                 alert.priority,
-                alert.text,
+                alert.fallback_text,
                 alert.latitude,
                 alert.longitude,
                 alert.media_kind,
@@ -233,6 +248,11 @@ class OutboxRepository:
         )
         alert_id = cursor.lastrowid
         assert alert_id is not None
+        if not isinstance(alert.text, str):
+            await conn.executemany(
+                "INSERT INTO alert_texts (alert_id, language, text) VALUES (?, ?, ?)",
+                [(alert_id, language, text) for language, text in alert.text.items()],
+            )
         await conn.executemany(
             "INSERT INTO deliveries (alert_id, chat_id, priority, next_attempt_at)"
             " VALUES (?, ?, ?, ?)",
@@ -266,18 +286,22 @@ class OutboxRepository:
 
     # -- reading -------------------------------------------------------------------------
     async def get(self, alert_id: int) -> Alert | None:
-        row = await self._db.fetch_one("SELECT * FROM alerts WHERE id = ?", (alert_id,))
-        return _alert(row) if row else None
+        return (await self.get_many([alert_id])).get(alert_id)
 
     async def get_many(self, alert_ids: Collection[int]) -> dict[int, Alert]:
-        """The alerts with these ids, by id (missing ids are left out)."""
+        """The alerts with these ids, by id (missing ids are left out), with their texts."""
         if not alert_ids:
             return {}
         marks = ", ".join("?" for _ in alert_ids)
         rows = await self._db.fetch_all(
             f"SELECT * FROM alerts WHERE id IN ({marks})", tuple(alert_ids)
         )
-        return {row["id"]: _alert(row) for row in rows}
+        texts: dict[int, dict[str, str]] = {}
+        for text_row in await self._db.fetch_all(
+            f"SELECT * FROM alert_texts WHERE alert_id IN ({marks})", tuple(alert_ids)
+        ):
+            texts.setdefault(text_row["alert_id"], {})[text_row["language"]] = text_row["text"]
+        return {row["id"]: _alert(row, texts.get(row["id"])) for row in rows}
 
     async def deliveries(self, alert_id: int) -> list[Delivery]:
         """Every delivery of ``alert_id``, in enqueue order."""
@@ -339,8 +363,10 @@ class OutboxRepository:
         """
         async with self._db.transaction() as conn:
             cursor = await conn.execute(
-                "SELECT * FROM deliveries WHERE state = 'pending' AND next_attempt_at <= ?"
-                " ORDER BY priority, id LIMIT ?",
+                "SELECT deliveries.*, users.language FROM deliveries"
+                " LEFT JOIN users ON users.telegram_id = deliveries.chat_id"
+                " WHERE deliveries.state = 'pending' AND deliveries.next_attempt_at <= ?"
+                " ORDER BY deliveries.priority, deliveries.id LIMIT ?",
                 (to_db_time(now), limit),
             )
             rows = await cursor.fetchall()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -173,6 +174,28 @@ class UserRepository:
             await conn.execute(
                 "UPDATE users SET digest = ? WHERE telegram_id = ?", (int(on), telegram_id)
             )
+
+    async def set_language(self, telegram_id: int, language: str) -> None:
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "UPDATE users SET language = ? WHERE telegram_id = ?", (language, telegram_id)
+            )
+
+    async def by_language(self, telegram_ids: Sequence[int], default: str) -> dict[str, list[int]]:
+        """The chats grouped by their reader's language (``default`` for chats with no user)."""
+        languages: dict[int, str] = {}
+        for start in range(0, len(telegram_ids), 500):
+            batch = telegram_ids[start : start + 500]
+            marks = ", ".join("?" for _ in batch)
+            rows = await self._db.fetch_all(
+                f"SELECT telegram_id, language FROM users WHERE telegram_id IN ({marks})",
+                tuple(batch),
+            )
+            languages.update((row["telegram_id"], row["language"]) for row in rows)
+        groups: dict[str, list[int]] = {}
+        for telegram_id in telegram_ids:
+            groups.setdefault(languages.get(telegram_id, default), []).append(telegram_id)
+        return groups
 
     async def digest_readers(self) -> list[int]:
         """Subscribed people who chose to receive the daily digest."""
