@@ -9,6 +9,7 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot.context import DabylContext
+from bot.court_text import term_text
 from bot.dates import DateError, parse_date
 from bot.i18n import Translator
 from bot.people import MAX_NAME_LENGTH
@@ -37,15 +38,15 @@ async def sentence(update: Update, context: DabylContext) -> None:
     message, actor, _ = update.effective_message, context.actor, context.tr
     assert message is not None
     assert actor is not None
-    name, term_text, *extra = split_fields(argument_text(message), 4)
-    if not name or not term_text or len(name) > MAX_NAME_LENGTH:
+    name, typed_term, *extra = split_fields(argument_text(message), 4)
+    if not name or not typed_term or len(name) > MAX_NAME_LENGTH:
         await message.reply_text(sentence_usage(_))
         return
     services = context.services
     start: date | None = None
     credit = 0
     try:
-        term = parse_term(term_text)
+        term = parse_term(typed_term)
         for field in filter(None, extra):
             match = CREDIT.match(field)
             if match:
