@@ -33,6 +33,7 @@ from telegram.request import RequestData  # noqa: E402
 
 from bot.broadcaster import Broadcaster, sending_capacity  # noqa: E402
 from bot.clock import SystemClock  # noqa: E402
+from bot.roles import Role  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from bot.transport import AiohttpRequest  # noqa: E402
 from storage.database import Database  # noqa: E402
@@ -98,12 +99,25 @@ async def run_once(
     db = await Database.open(settings.database_path)
     await db.migrate()
     outbox = OutboxRepository(db)
+    users = UserRepository(db)
     request = TimedRequest(connection_pool_size=sending_capacity(settings))
     bot = Bot(TOKEN, base_url=base_url, request=request)
     clock = SystemClock()
-    broadcaster = Broadcaster(outbox, UserRepository(db), bot, settings, clock)
+    broadcaster = Broadcaster(outbox, users, bot, settings, clock)
     await broadcaster.start()
-    alert = NewAlert(kind="report", text="🚨 <b>Benchmark</b> alert", priority=0, paid=paid)
+    # Readers in the three languages, so each send picks its reader's text as in real use.
+    languages = ("kk", "ru", "en")
+    for i in range(recipients):
+        await users.create(
+            FIRST_ID + i,
+            username=None,
+            first_name="Reader",
+            role=Role.SUBSCRIBER,
+            language=languages[i % 3],
+            now=datetime.now(UTC),
+        )
+    texts = {language: f"🚨 <b>Benchmark</b> alert ({language})" for language in languages}
+    alert = NewAlert(kind="report", text=texts, priority=0, paid=paid)
     began = time.perf_counter()
     await outbox.enqueue(alert, [FIRST_ID + i for i in range(recipients)], datetime.now(UTC))
     broadcaster.wake()
