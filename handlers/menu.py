@@ -32,6 +32,10 @@ def help_text(_: Translator, role: Role) -> str:
     lines = [
         _("Dabyl alerts the network when someone is detained, tried or released."),
         _("You are: {role}.", role=role_name(_, role)),
+        _(
+            "Chats with a bot are not end-to-end encrypted: Telegram can read them. "
+            "Write here only what you would be ready for others to read."
+        ),
         "",
     ]
     for command in commands_for(role):
