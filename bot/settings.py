@@ -5,13 +5,35 @@ from __future__ import annotations
 import re
 from datetime import time, timedelta
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.dates import parse_offset, parse_offsets
+
+# Secrets that may come from a file instead (Docker secrets): the variable and its *_FILE twin.
+SECRET_FILES = {"bot_token": "bot_token_file", "webhook_secret": "webhook_secret_file"}
+
+
+def _is_set(value: object) -> bool:
+    """Whether a raw setting was given: an empty ``NAME=`` line counts as not set."""
+    if isinstance(value, SecretStr):
+        value = value.get_secret_value()
+    return value is not None and str(value).strip() != ""
+
+
+def _read_secret_file(variable: str, path: object) -> str:
+    """The stripped contents of a secret file, or a one-line error that never quotes them."""
+    try:
+        return Path(str(path).strip()).read_text(encoding="utf-8").strip()
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        raise ValueError(f"{variable.upper()}: cannot read {str(path).strip()}: {reason}") from None
+    except UnicodeDecodeError:
+        raise ValueError(f"{variable.upper()}: {str(path).strip()} is not UTF-8 text") from None
 
 
 def parse_duration(text: str) -> timedelta:
@@ -50,6 +72,58 @@ class Settings(BaseSettings):
         timedelta(hours=3),
     )
     digest_time: Annotated[time | None, NoDecode] = time(8, 0)
+    # Files holding BOT_TOKEN / WEBHOOK_SECRET instead (Docker secrets); read in _secret_files.
+    bot_token_file: Path | None = None
+    webhook_secret_file: Path | None = None
+    # Webhook mode: set WEBHOOK_URL and Telegram posts updates to it instead of being polled.
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = Field(default=8443, ge=1, le=65535)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _secret_files(cls, data: Any) -> Any:
+        """Read BOT_TOKEN_FILE and WEBHOOK_SECRET_FILE into BOT_TOKEN and WEBHOOK_SECRET."""
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        problems = []
+        for variable, file_variable in SECRET_FILES.items():
+            path = data.get(file_variable)
+            if not _is_set(path):
+                data[file_variable] = None
+                continue
+            if _is_set(data.get(variable)):
+                problems.append(
+                    f"{file_variable.upper()}: set either {variable.upper()} or "
+                    f"{file_variable.upper()}, not both"
+                )
+                continue
+            try:
+                data[variable] = _read_secret_file(file_variable, path)
+            except ValueError as error:
+                problems.append(str(error))
+        if problems:
+            # One line per variable; describe_errors splits them again.
+            raise ValueError("\n".join(problems))
+        return data
+
+    @model_validator(mode="after")
+    def _webhook_needs_secret(self) -> Settings:
+        if self.webhook_url and self.webhook_secret is None:
+            raise ValueError(
+                "WEBHOOK_SECRET: is required when WEBHOOK_URL is set (or give WEBHOOK_SECRET_FILE)"
+            )
+        return self
+
+    @property
+    def webhook_path(self) -> str:
+        """The path the webhook server listens on: WEBHOOK_URL's own path, never the token.
+
+        A reverse proxy terminating TLS then forwards requests with their path unchanged.
+        """
+        return urlsplit(self.webhook_url or "").path.strip("/")
 
     @field_validator("bot_token", mode="before")
     @classmethod
@@ -60,6 +134,44 @@ class Settings(BaseSettings):
         ):
             raise ValueError("expected the token from @BotFather, like 123456789:AAH...")
         return value.strip() if isinstance(value, str) else value
+
+    @field_validator("webhook_secret", mode="before")
+    @classmethod
+    def _webhook_secret(cls, value: object) -> object:
+        # Telegram allows 1-256 characters of A-Z, a-z, 0-9, _ and -; at least 32 here so it
+        # cannot be guessed. Like the token, the value never appears in an error message.
+        if isinstance(value, SecretStr):
+            value = value.get_secret_value()
+        if isinstance(value, str):
+            value = value.strip()
+            if not value:
+                return None
+            if not re.fullmatch(r"[A-Za-z0-9_-]{32,256}", value):
+                raise ValueError("expected 32 to 256 random characters from A-Z, a-z, 0-9, _ and -")
+        return value
+
+    @field_validator("webhook_url", mode="before")
+    @classmethod
+    def _webhook_url(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = value.strip()
+            if not value:
+                return None
+            # Telegram delivers updates only to https URLs (ports 443, 80, 88 or 8443).
+            if not re.fullmatch(r"https://[^\s/?#@]+(/[^\s?#]*)?", value):
+                raise ValueError(
+                    "expected an https URL without query, like https://bot.example.org/dabyl"
+                )
+        return value
+
+    @field_validator("webhook_listen", mode="before")
+    @classmethod
+    def _listen(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = value.strip()
+            if not re.fullmatch(r"[A-Za-z0-9.:_-]+", value):
+                raise ValueError("expected an address to listen on, like 127.0.0.1 or 0.0.0.0")
+        return value
 
     @field_validator("admin_ids", "alert_chat_ids", mode="before")
     @classmethod
@@ -135,8 +247,12 @@ def describe_errors(error: ValidationError) -> list[str]:
         Lines like ``INVITE_TTL: expected a duration like 30m, 2h, 48h or 7d``;
         they never contain the rejected value, which might be a secret.
     """
-    lines = []
+    lines: list[str] = []
     for item in error.errors():
+        if not item["loc"]:
+            # A model validator's own message already names its variables, one a line.
+            lines.extend(item["msg"].removeprefix("Value error, ").splitlines())
+            continue
         name = str(item["loc"][0]).upper() if item["loc"] else "settings"
         message = item["msg"].removeprefix("Value error, ")
         if item["type"] == "missing":
