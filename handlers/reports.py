@@ -80,8 +80,7 @@ def receipt(_: Translator, submission: Submission, context: DabylContext) -> str
         original = submission.original
         assert original is not None
         matches = _.plural(
-            "Thank you. This matches report #{original} from {time}, which now has {count} "
-            "report.",
+            "Thank you. This matches report #{original} from {time}, which now has {count} report.",
             "Thank you. This matches report #{original} from {time}, which now has {count} "
             "reports.",
             original.corroborations,
