@@ -117,25 +117,25 @@ DATA = DigestData(
 )
 
 PUBLIC = """\
-<b>Daily digest: 2026-03-02</b>
+<b>Daily digest: Mon, 2 Mar 2026</b>
 
 <b>Hearings today</b>
 10:00 · Saule Bekova · Almaty City Court, room 5 · closed-door
 14:30 · Aigerim Nurlanovna · Medeu District Court
 
 <b>Releases in the next 7 days</b>
-2026-03-05 · Daniyar Sarsenbayev · in 3 days
+5 Mar 2026 · Daniyar Sarsenbayev · in 3 days
 
 <b>In custody</b>
-Daniyar Sarsenbayev · arrested · 10 days in custody · release 2026-03-05
+Daniyar Sarsenbayev · arrested · 10 days in custody · release 5 Mar 2026
 Saule Bekova · detained · 1 day in custody
-Aigerim Nurlanovna · imprisoned · release 2031-06-01"""
+Aigerim Nurlanovna · imprisoned · release 1 Jun 2031"""
 
 PENDING = """
 
 <b>Waiting for verification</b>
-Report #12 · Detained · Saule Bekova · reported 2026-03-01 23:05
-Report #13 · Update · reported 2026-03-02 00:10"""
+Report #12 · Detained · Saule Bekova · reported 1 Mar 2026, 23:05
+Report #13 · Update · reported 2 Mar 2026, 00:10"""
 
 
 def render(
@@ -167,7 +167,7 @@ def test_empty_sections_say_so() -> None:
     )
 
     assert render(empty, coordinators=True) == (
-        "<b>Daily digest: 2026-03-02</b>\n\n"
+        "<b>Daily digest: Mon, 2 Mar 2026</b>\n\n"
         "<b>Hearings today</b>\nNo hearings today.\n\n"
         "<b>Releases in the next 7 days</b>\nNo releases expected in the next 7 days.\n\n"
         "<b>In custody</b>\nNobody is in custody.\n\n"
@@ -237,15 +237,15 @@ def release_line(release_at: datetime) -> str:
 def test_days_left_use_plural_forms_and_local_dates() -> None:
     # NOW is 00:30 local on 2026-03-02.
     assert release_line(datetime(2026, 3, 2, 18, 59, tzinfo=UTC)) == (
-        "2026-03-02 · Saule Bekova · today"
+        "2 Mar 2026 · Saule Bekova · today"
     )
     assert release_line(datetime(2026, 3, 2, 19, 0, tzinfo=UTC)) == (
-        "2026-03-03 · Saule Bekova · in 1 day"
+        "3 Mar 2026 · Saule Bekova · in 1 day"
     )
     assert release_line(datetime(2026, 3, 3, 19, 0, tzinfo=UTC)) == (
-        "2026-03-04 · Saule Bekova · in 2 days"
+        "4 Mar 2026 · Saule Bekova · in 2 days"
     )
-    assert release_line(NOW - timedelta(hours=1)) == "2026-03-01 · Saule Bekova · 1 day overdue"
+    assert release_line(NOW - timedelta(hours=1)) == "1 Mar 2026 · Saule Bekova · 1 day overdue"
 
 
 def test_names_and_places_are_escaped() -> None:
@@ -281,13 +281,38 @@ class BracketTranslator(Translator):
         self.plurals.append((singular, count))
         return f"[{super().plural(singular, plural, count, **values)}]"
 
+    # Dates, times, numbers and units are words too ("Mar", "Mon", "days"): the locale writes them.
+    def number(self, value: float) -> str:
+        return f"[{super().number(value)}]"
+
+    def date(self, day: date, zone: ZoneInfo | None = None) -> str:
+        return f"[{super().date(day, zone)}]"
+
+    def weekday_date(self, day: date) -> str:
+        return f"[{super().weekday_date(day)}]"
+
+    def time(self, moment: datetime, zone: ZoneInfo) -> str:
+        return f"[{super().time(moment, zone)}]"
+
+    def datetime(self, moment: datetime, zone: ZoneInfo) -> str:
+        return f"[{super().datetime(moment, zone)}]"
+
+    def duration(self, delta: timedelta) -> str:
+        return f"[{super().duration(delta)}]"
+
+    def units(self, count: int, unit: str) -> str:
+        return f"[{super().units(count, unit)}]"
+
 
 def test_every_word_goes_through_the_translator() -> None:
     tr = BracketTranslator()
 
     text = unescape(render(coordinators=True, tr=tr))
 
-    leftover = re.sub(r"\[[^\]]*\]|</?b>", "", text)
+    # Formatted values nest inside translated messages ("[in [3] days]"): strip innermost first.
+    leftover = re.sub(r"</?b>", "", text)
+    while (stripped := re.sub(r"\[[^\[\]]*\]", "", leftover)) != leftover:
+        leftover = stripped
     for value in ("Saule Bekova", "Daniyar Sarsenbayev", "Aigerim Nurlanovna"):
         leftover = leftover.replace(value, "")
     for value in ("Almaty City Court, room 5", "Medeu District Court"):

@@ -28,7 +28,7 @@ async def test_duplicate_makes_no_second_alert_and_retract_reaches_exactly_the_r
     await gulnara.send("/detained SAULE  BEKOVA; near the akimat")
     duplicate = await message_containing(gulnara, "This matches")
     assert (
-        "This matches report #1 from 2026-03-01 14:00, which now has 2 reports." in duplicate.text
+        "This matches report #1 from 1 Mar 2026, 14:00, which now has 2 reports." in duplicate.text
     )
     await asel.expect_no_reply(within=0.5)
 

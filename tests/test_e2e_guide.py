@@ -10,15 +10,19 @@ from tests.fakebotapi import FakeBotAPI
 from tests.scenario import join, message_containing, services_of
 
 
-@pytest.mark.parametrize("language", ["en", "ru", "kk"])
+@pytest.mark.parametrize(
+    ("language", "question"),
+    [("en", "Which guide?"), ("ru", "Какая памятка вам нужна?"), ("kk", "Қай жадынама керек?")],
+    ids=["en", "ru", "kk"],
+)
 async def test_every_guide_is_sent_in_the_readers_language(
-    telegram: FakeBotAPI, bot: DabylApplication, language: str
+    telegram: FakeBotAPI, bot: DabylApplication, language: str, question: str
 ) -> None:
     asel = await join(telegram, bot, 6003, "Asel Nurpeis")
     async with services_of(bot).db.transaction() as conn:
         await conn.execute("UPDATE users SET language = ? WHERE telegram_id = 6003", (language,))
     await asel.send("/guide")
-    menu = await message_containing(asel, "Which guide?")
+    menu = await message_containing(asel, question)
     for index, name in enumerate(GUIDES):
         expected = render_guide(guide_path(name, language).read_text(encoding="utf-8"))
         assert guide_path(name, language).parent.name == language

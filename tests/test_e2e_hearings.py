@@ -30,7 +30,7 @@ async def test_hearing_is_announced_listed_and_attended_anonymously(
     await daniyar.send("/hearing Saule Bekova; 03.03.2026 10:00; Medeu district court <2>; closed")
     await message_containing(daniyar, "Hearing #1 recorded")
     announcement = await message_containing(asel, "Hearing: Saule Bekova")
-    assert "When: 2026-03-03 10:00" in announcement.text
+    assert "When: 3 Mar 2026, 10:00" in announcement.text
     assert "Where: Medeu district court <2>" in announcement.text
     assert "Closed-door hearing" in announcement.text
 
@@ -43,7 +43,7 @@ async def test_hearing_is_announced_listed_and_attended_anonymously(
     await daniyar.send("/hearings")
     listing = (await message_containing(daniyar, "Hearings ahead")).text
     assert (
-        "#1 · 2026-03-03 10:00 · Saule Bekova · Medeu district court <2> (closed-door)" in listing
+        "#1 · 3 Mar 2026, 10:00 · Saule Bekova · Medeu district court <2> (closed-door)" in listing
     )
     assert "2 will attend" in listing
     assert "Asel" not in listing
@@ -54,7 +54,7 @@ async def test_hearing_is_announced_listed_and_attended_anonymously(
     await message_containing(asel, "You said you will attend")
     await message_containing(bolat, "You said you will attend")
     # Late, because the clock jumped: it says how long is actually left.
-    await message_containing(daniyar, "Hearing in 2h: Saule Bekova")
+    await message_containing(daniyar, "Hearing in 2 hours: Saule Bekova")
     await asyncio.sleep(0.5)
     assert not any("You said you will attend" in (m.text or "") for m in daniyar.messages)
 
@@ -86,7 +86,7 @@ async def test_moving_and_cancelling_reschedule_reminders(
     await daniyar.send("/move_hearing 1; 06.03.2026 15:00")
     assert "Hearing #1 moved" in (await message_containing(daniyar, "Hearing #1 moved")).text
     moved = await message_containing(asel, "Hearing moved: Saule Bekova")
-    assert "When: 2026-03-06 15:00" in moved.text
+    assert "When: 6 Mar 2026, 15:00" in moved.text
     await daniyar.send("/cancel_hearing 2")
     await message_containing(asel, "Hearing cancelled: Yerlan Abenov")
     assert {r.hearing_id for r in await services.reminders.pending()} == {1}
@@ -100,8 +100,8 @@ async def test_moving_and_cancelling_reschedule_reminders(
     await asel.expect_no_reply(within=0.5)
     clock.advance(timedelta(days=1))  # 2026-03-05 20:00 Almaty: 19 hours before the new time
     await services.reminders.fire_due()
-    reminder = await message_containing(asel, "Hearing in 1d: Saule Bekova")
-    assert "When: 2026-03-06 15:00" in reminder.text
+    reminder = await message_containing(asel, "Hearing in 1 day: Saule Bekova")
+    assert "When: 6 Mar 2026, 15:00" in reminder.text
     assert "Sent late" not in reminder.text
     await services.reminders.fire_due()
     await asel.expect_no_reply(within=0.5)
@@ -116,9 +116,9 @@ async def test_sentence_sets_status_release_date_and_reminders(
     await message_containing(asel, "Detained: Saule Bekova")
     await daniyar.send("/sentence Saule Bekova; 15 суток")
     reply = await message_containing(daniyar, "Sentence recorded")
-    assert "15 days from 2026-03-01. Expected release: 2026-03-16." in reply.text
+    assert "15 days from 1 Mar 2026. Expected release: 16 Mar 2026." in reply.text
     announcement = await message_containing(asel, "Sentenced: Saule Bekova")
-    assert "Expected release: 2026-03-16" in announcement.text
+    assert "Expected release: 16 Mar 2026" in announcement.text
     services = services_of(bot)
     saule = await services.sentences.person("Saule Bekova")
     assert saule is not None
@@ -129,7 +129,7 @@ async def test_sentence_sets_status_release_date_and_reminders(
 
     await daniyar.send("/sentence Yerlan Abenov; 2y 6m; 31.08.2025; credit 45 days")
     reply = await message_containing(daniyar, "Sentence recorded for Yerlan Abenov")
-    assert "2 years 6 months from 2025-08-31. Expected release: 2028-01-15." in reply.text
+    assert "2 years 6 months from 31 Aug 2025. Expected release: 15 Jan 2028." in reply.text
     yerlan = await services.sentences.person("Yerlan Abenov")
     assert yerlan is not None
     assert yerlan.status == Status.IMPRISONED
@@ -152,14 +152,14 @@ async def test_release_day_asks_coordinators_until_released(
     asel = await join(telegram, bot, 6003, "Asel Nurpeis")
     await daniyar.send("/detained Saule Bekova; Abay square")
     await daniyar.send("/release_date Saule Bekova; 03.03.2026")
-    await message_containing(daniyar, "Release date of Saule Bekova set to 2026-03-03")
+    await message_containing(daniyar, "Release date of Saule Bekova set to 3 Mar 2026.")
     services = services_of(bot)
     clock.advance(timedelta(days=1, hours=19, minutes=1))  # 2026-03-03 09:01 Almaty
     await services.reminders.fire_due()
     question = await message_containing(daniyar, "Was Saule Bekova released today?")
     await daniyar.press(question, "Not yet")
     assert (
-        "I will ask again at 2026-03-04 09:00"
+        "I will ask again at 4 Mar 2026, 09:00."
         in (await message_containing(daniyar, "ask again")).text
     )
     clock.advance(timedelta(days=1))
@@ -192,11 +192,11 @@ async def test_restart_sends_late_reminders_once_and_reports_missed_ones(
     clock.advance(timedelta(hours=19, minutes=30))
     async with running_bot(bot_settings, clock) as application:
         # Only the latest of the overdue reminders, saying how long is actually left.
-        late = await message_containing(asel, "Hearing in 30m: Saule Bekova")
+        late = await message_containing(asel, "Hearing in 30 minutes: Saule Bekova")
         assert "Sent late: the bot was offline" in late.text
-        assert not any("Hearing in 1d" in (m.text or "") for m in asel.messages)
+        assert not any("Hearing in 1 day" in (m.text or "") for m in asel.messages)
         missed = await message_containing(daniyar, "were not sent because the bot was offline")
-        assert "hearing of Yerlan Abenov, 2026-03-01 18:00" in missed.text
+        assert "hearing of Yerlan Abenov, 1 Mar 2026, 18:00" in missed.text
         states = [r.state for r in await services_of(application).reminders.pending()]
         assert states == []
     async with running_bot(bot_settings, clock):
@@ -218,8 +218,8 @@ async def test_calendar_upcoming_and_digest(
     await asel.send("/upcoming")
     upcoming = (await message_containing(asel, "The next 14 days")).text
     first, second = upcoming.splitlines()[1:3]
-    assert first.startswith("🕊 2026-03-02 09:00 (in 1 day) · expected release of Yerlan Abenov")
-    assert second.startswith("⚖️ 2026-03-03 10:00 (in 2 days) · hearing of Saule Bekova")
+    assert first.startswith("🕊 2 Mar 2026, 09:00 (in 1 day) · expected release of Yerlan Abenov")
+    assert second.startswith("⚖️ 3 Mar 2026, 10:00 (in 2 days) · hearing of Saule Bekova")
     assert "Dana Serik" not in upcoming
     await asel.send("/upcoming 30")
     assert "Dana Serik" in (await message_containing(asel, "The next 30 days")).text
@@ -282,7 +282,7 @@ async def test_bad_hearing_dates_are_refused_and_nothing_is_stored(
         reply = (await daniyar.expect_reply()).text
         assert reply.startswith(answer), reply
     await daniyar.send("/hearing Saule Bekova; завтра 10:00; Medeu court")
-    await message_containing(daniyar, "2026-03-02 10:00")
+    await message_containing(daniyar, "Hearing #1 recorded: Saule Bekova, 2 Mar 2026, 10:00.")
     assert len(await services_of(bot).db.fetch_all("SELECT id FROM hearings")) == 1
 
 

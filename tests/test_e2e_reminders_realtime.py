@@ -41,17 +41,17 @@ async def test_one_reminder_a_minute_before_moved_and_cancelled_hearings(
         await message_containing(daniyar, "Hearing #3 cancelled", within=15)
 
         wait = (start - datetime.now(UTC)).total_seconds()
-        first = await message_containing(asel, "Hearing in 1m", within=wait + 5)
+        first = await message_containing(asel, "Hearing in 1 minute", within=wait + 5)
         arrived = datetime.now(UTC)
-        second = await message_containing(asel, "Hearing in 1m", within=10)
+        second = await message_containing(asel, "Hearing in 1 minute", within=10)
         assert 50 <= (start - arrived).total_seconds() <= 70
         both = first.text + second.text  # the moved hearing is reminded at its new time
         assert "Saule Bekova" in both
         assert "Yerlan Abenov" in both
-        await message_containing(daniyar, "Hearing in 1m", within=10)
-        await message_containing(daniyar, "Hearing in 1m", within=10)
+        await message_containing(daniyar, "Hearing in 1 minute", within=10)
+        await message_containing(daniyar, "Hearing in 1 minute", within=10)
         await asel.expect_no_reply(within=3)
-        reminders = [m for m in asel.messages if "Hearing in 1m" in (m.text or "")]
+        reminders = [m for m in asel.messages if "Hearing in 1 minute" in (m.text or "")]
         assert len(reminders) == 2
         assert not any("Dana Serik" in (m.text or "") for m in reminders)
         sent = await services_of(application).reminders.pending()

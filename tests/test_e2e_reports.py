@@ -39,7 +39,7 @@ async def test_member_reports_coordinator_confirms_subscribers_receive(
     await marat.send("/detained Saule Bekova; Abay square, Almaty; taken into a van <fast> & *2*")
     receipt = await marat.expect_reply()
     assert receipt.text == (
-        "Report #1 received at 2026-03-01 14:00. It is waiting for a coordinator to verify it; "
+        "Report #1 received at 1 Mar 2026, 14:00. It is waiting for a coordinator to verify it; "
         "you will be told the outcome.\nWhat to do next: /guide friend"
     )
     await asel.expect_no_reply(within=0.3)  # nothing goes out before a coordinator confirms
@@ -50,7 +50,7 @@ async def test_member_reports_coordinator_confirms_subscribers_receive(
     await daniyar.press(request, "✅ Confirm")
     assert "confirmed" in (await daniyar.expect_callback_answer()).text
     await aigerim.expect_edit(admin_copy)
-    assert "✅ Confirmed by Daniyar (@daniyar_x) at 2026-03-01 14:00." in admin_copy.text
+    assert "✅ Confirmed by Daniyar (@daniyar_x) at 1 Mar 2026, 14:00." in admin_copy.text
     assert admin_copy.buttons == []
 
     assert "verified" in (await message_containing(marat, "Your report #1")).text
@@ -58,7 +58,7 @@ async def test_member_reports_coordinator_confirms_subscribers_receive(
         alert = await message_containing(person, "Detained: Saule Bekova")
         assert "Where: Abay square, Almaty" in alert.text
         assert "Details: taken into a van <fast> & *2*" in alert.text  # exactly as typed
-        assert "When: 2026-03-01 14:00" in alert.text
+        assert "When: 1 Mar 2026, 14:00" in alert.text
         assert "Report #1 · verified by a coordinator" in alert.text
     assert "Detained: Saule Bekova" in (await channel.expect_reply()).text
     summary = await message_containing(daniyar, "Alert #")
@@ -94,7 +94,7 @@ async def test_guided_report_with_location_and_photo(
     await daniyar.send_photo(caption="bruises on her arm")
     preview = await daniyar.expect_reply()
     assert "Detained: Saule Bekova" in preview.text
-    assert "With a photo." in preview.text
+    assert "Attached: photo." in preview.text
     await daniyar.press(preview, "Send")
     assert "It is being sent to subscribers now." in (await message_containing(daniyar, "#1")).text
 

@@ -128,5 +128,5 @@ def test_alert_text_shows_markup_characters_exactly_as_typed() -> None:
     assert "Aigerim &lt;Nurlanovna&gt; &amp; *co*" in text
     assert "Where: Abay sq. &lt;north&gt; &amp; _east_" in text
     assert "Details: a&lt;b&gt;c&lt;/b&gt; &amp; 5 &gt; 3" in text
-    assert "When: 2026-03-01 14:00" in text
+    assert "When: 1 Mar 2026, 14:00" in text
     assert "Report #12 · waiting for verification · 2 reports" in text
