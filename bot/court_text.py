@@ -11,6 +11,7 @@ from bot.terms import Term
 from storage.hearings import Hearing, HearingState
 from storage.people import Person
 from storage.reminders import ReminderKind
+from storage.timeline import TimelineEvent
 
 
 def hearing_state_label(_: Translator, state: HearingState) -> str:
@@ -108,6 +109,13 @@ def term_text(_: Translator, term: Term) -> str:
     """A term in the reader's words, largest unit first: ``2 года 6 месяцев``, ``15 күн``."""
     parts = (("year", term.years), ("month", term.months), ("day", term.days))
     return " ".join(_.units(count, unit) for unit, count in parts if count)
+
+
+def sentence_event_text(_: Translator, event: TimelineEvent) -> str:
+    """A sentence in a person's history: ``15 days, release 16 Mar 2026``."""
+    years, months, days, release = event.sentence_parts()
+    term = term_text(_, Term(years=years, months=months, days=days))
+    return _("{term}, release {date}", term=term, date=_.date(release))
 
 
 def sentence_announcement(

@@ -124,10 +124,6 @@ def weekly_counts(
     ]
 
 
-def _label(day: date) -> str:
-    return day.isoformat()  # as dates read elsewhere in the bot (alert_text.local_time)
-
-
 def _series_labels(_: Translator) -> dict[str, str]:
     return {DETENTIONS: _("Detentions"), RELEASES: _("Releases"), HEARINGS: _("Hearings")}
 
@@ -179,7 +175,7 @@ def chart_png(counts: Sequence[WeekCount], _: Translator) -> bytes:
                 positions, series, label=labels[name], color=_COLOURS[name], marker=".", lw=1.5
             )
     step = -(-len(counts) // _MAX_LABELS)  # ceiling division
-    axes.set_xticks(positions[::step], [_label(week.week_start) for week in counts[::step]])
+    axes.set_xticks(positions[::step], [_.date(week.week_start) for week in counts[::step]])
     axes.tick_params(axis="x", labelrotation=30)
     for tick in axes.get_xticklabels():
         tick.set_horizontalalignment("right")
@@ -193,8 +189,8 @@ def chart_png(counts: Sequence[WeekCount], _: Translator) -> bytes:
     axes.set_title(
         _(
             "Detentions, releases and hearings per week, {start} – {end}",
-            start=_label(counts[0].week_start),
-            end=_label(counts[-1].week_start + timedelta(days=6)),
+            start=_.date(counts[0].week_start),
+            end=_.date(counts[-1].week_start + timedelta(days=6)),
         )
     )
     axes.legend(loc="upper left", ncols=3)
@@ -222,12 +218,12 @@ def caption(counts: Sequence[WeekCount], _: Translator) -> str:
         _(
             "{weeks}, {start} – {end}:",
             weeks=_.plural("{count} week", "{count} weeks", len(counts)),
-            start=_label(counts[0].week_start),
-            end=_label(counts[-1].week_start + timedelta(days=6)),
+            start=_.date(counts[0].week_start),
+            end=_.date(counts[-1].week_start + timedelta(days=6)),
         ),
-        _("Detentions: {count}", count=sum(week.detentions for week in counts)),
-        _("Releases: {count}", count=sum(week.releases for week in counts)),
-        _("Hearings: {count}", count=sum(week.hearings for week in counts)),
+        _("Detentions: {count}", count=_.number(sum(week.detentions for week in counts))),
+        _("Releases: {count}", count=_.number(sum(week.releases for week in counts))),
+        _("Hearings: {count}", count=_.number(sum(week.hearings for week in counts))),
     ]
     # The latest of equally busy weeks: the recent one is the one people ask about.
     busiest = max(reversed(counts), key=lambda week: week.total)
@@ -237,7 +233,7 @@ def caption(counts: Sequence[WeekCount], _: Translator) -> str:
         lines.append(
             _(
                 "Busiest week: {start} ({detentions}, {releases}, {hearings})",
-                start=_label(busiest.week_start),
+                start=_.date(busiest.week_start),
                 detentions=_.plural("{count} detention", "{count} detentions", busiest.detentions),
                 releases=_.plural("{count} release", "{count} releases", busiest.releases),
                 hearings=_.plural("{count} hearing", "{count} hearings", busiest.hearings),

@@ -11,7 +11,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 from bot.alert_text import kind_label, state_label
 from bot.casefile import EDITABLE, SetStatus
 from bot.context import DabylContext
-from bot.court_text import hearing_state_label
+from bot.court_text import hearing_state_label, sentence_event_text
 from bot.digest import days_between, status_label
 from bot.i18n import Translator
 from bot.roles import Role
@@ -79,7 +79,7 @@ def event_line(_: Translator, event: TimelineEvent, context: DabylContext, repor
         state = hearing_state_label(_, HearingState(event.state))
         parts = [when, _("Hearing"), escape(event.place), closed, f"({state})"]
     else:
-        parts = [when, _("Sentence"), escape(event.details)]
+        parts = [when, _("Sentence"), escape(sentence_event_text(_, event))]
     return " · ".join(part for part in parts if part)
 
 

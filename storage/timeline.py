@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from storage.database import Database, from_db_time, to_db_time
 
@@ -21,7 +21,7 @@ SELECT 'hearing', id, CASE closed WHEN 1 THEN 'closed' ELSE 'open' END, state, s
   FROM hearings WHERE person_id = :person
 UNION ALL
 SELECT 'sentence', id, '', '', created_at, '',
-       years || 'y ' || months || 'm ' || days || 'd -> ' || release_date, NULL
+       years || ' ' || months || ' ' || days || ' ' || release_date, NULL
   FROM sentences WHERE person_id = :person
 ORDER BY at DESC, source, id DESC
 LIMIT :limit OFFSET :offset
@@ -36,8 +36,13 @@ class TimelineEvent:
     state: str
     at: datetime
     place: str
-    details: str
+    details: str  # for a sentence: "<years> <months> <days> <release date>", see sentence_parts
     reporter_id: int | None
+
+    def sentence_parts(self) -> tuple[int, int, int, date]:
+        """A sentence event's term (years, months, days) and expected release date."""
+        years, months, days, release = self.details.split()
+        return int(years), int(months), int(days), date.fromisoformat(release)
 
 
 class TimelineRepository:

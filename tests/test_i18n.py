@@ -13,8 +13,10 @@ from babel.messages.catalog import Message
 
 from bot.catalogs import KEYWORDS, _check, problems, read
 from bot.commands import COMMANDS
+from bot.court_text import sentence_event_text
 from bot.guide import GUIDES_DIR
 from bot.i18n import LANGUAGES, language_named, language_of, render, translator
+from storage.timeline import TimelineEvent
 
 ROOT = Path(__file__).resolve().parent.parent
 ALMATY = ZoneInfo("Asia/Almaty")
@@ -258,3 +260,12 @@ def test_dates_times_and_numbers_are_written_as_each_locale_writes_them(
 )  # fmt: skip
 def test_reminder_leads_read_in_their_largest_exact_unit(delta: timedelta, expected: str) -> None:
     assert translator("en").duration(delta) == expected
+
+
+def test_a_sentence_in_a_history_reads_in_the_readers_words() -> None:
+    event = TimelineEvent(
+        "sentence", 1, "", "", datetime(2026, 3, 1, tzinfo=UTC), "", "2 6 0 2028-01-15", None
+    )
+    assert sentence_event_text(translator("en"), event) == "2 years 6 months, release 15 Jan 2028"
+    assert sentence_event_text(translator("ru"), event).startswith("2 года 6 месяцев, ")
+    assert "2 жыл 6 ай" in sentence_event_text(translator("kk"), event)
