@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from telegram import Bot
 
@@ -15,6 +16,7 @@ from bot.clock import Clock
 from bot.court import Court
 from bot.directory import PeopleDirectory
 from bot.export import ExportService
+from bot.flood import FloodGuard
 from bot.following import FollowService
 from bot.hearings import HearingService
 from bot.invites import InviteService
@@ -65,6 +67,7 @@ class Services:
     casefiles: CaseFileService
     directory: PeopleDirectory
     exports: ExportService
+    flood: FloodGuard
 
     @classmethod
     def build(
@@ -172,5 +175,6 @@ class Services:
                 directory,
             ),
             exports=ExportService(EventLog(db), audit, settings, clock),
+            flood=FloodGuard(settings.commands_per_minute, timedelta(minutes=1), clock),
             directory=directory,
         )

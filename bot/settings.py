@@ -72,6 +72,11 @@ class Settings(BaseSettings):
         timedelta(hours=3),
     )
     digest_time: Annotated[time | None, NoDecode] = time(8, 0)
+    # Reports older than this lose their reporter; people who left and were not seen for this
+    # long are deleted (bot/retention.py).
+    retention_days: int = Field(default=180, ge=1)
+    # Messages and button presses one person may send per minute; the excess is ignored.
+    commands_per_minute: int = Field(default=20, ge=1, le=1000)
     # Files holding BOT_TOKEN / WEBHOOK_SECRET instead (Docker secrets); read in _secret_files.
     bot_token_file: Path | None = None
     webhook_secret_file: Path | None = None

@@ -11,8 +11,11 @@ from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop, BaseHandler, TypeHandler
 
 from bot.access import Decision
+from bot.accounts import Sender
 from bot.commands import command_for_callback
 from bot.context import DabylContext
+from bot.flood import Verdict
+from bot.i18n import language_of, translator
 from handlers.common import command_of, sender_of
 
 
@@ -24,6 +27,7 @@ async def gate(update: Update, context: DabylContext) -> None:
         raise ApplicationHandlerStop  # groups and channels only receive alerts
     if update.edited_message is not None:
         raise ApplicationHandlerStop  # an edited command is not run again
+    await _limit(update, context, sender)
     if not await context.services.updates.first_time(
         update.update_id, context.services.clock.now()
     ):
@@ -51,6 +55,26 @@ async def gate(update: Update, context: DabylContext) -> None:
         await query.answer(text, show_alert=True)
     else:
         await update.effective_message.reply_text(text)  # type: ignore[union-attr]
+    raise ApplicationHandlerStop
+
+
+async def _limit(update: Update, context: DabylContext, sender: Sender) -> None:
+    """One account may not flood the bot: past the limit, one "slow down", then silence.
+
+    Counted before anything is read or written, so a flood costs no database work.
+    """
+    verdict = context.services.flood.check(sender.telegram_id)
+    if verdict is Verdict.OK:
+        return
+    if verdict is Verdict.WARN:
+        # In the language of their Telegram app: the stored choice would cost a database read.
+        language = language_of(sender.language_code) or context.services.settings.default_language
+        _ = translator(language)
+        text = _("You are sending messages too fast. Please wait a minute and send again.")
+        if update.callback_query is not None:
+            await update.callback_query.answer(text, show_alert=True)
+        else:
+            await update.effective_chat.send_message(text)  # type: ignore[union-attr]
     raise ApplicationHandlerStop
 
 

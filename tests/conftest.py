@@ -31,6 +31,9 @@ def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
         "database_path": tmp_path / "dabyl.sqlite3",
         "admin_ids": str(ADMIN_ID),
         "digest_time": "",  # scenarios that want the digest ask for it
+        # The frozen clock stands still, so a long scenario is "one minute" of typing; the flood
+        # limit has its own tests (tests/test_flood.py).
+        "commands_per_minute": 200,
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
