@@ -26,7 +26,7 @@ from collections.abc import Awaitable, Callable, Coroutine
 from datetime import timedelta
 from typing import Any, TypeVar
 
-from telegram import Bot, LinkPreviewOptions
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.error import (
     BadRequest,
@@ -451,13 +451,17 @@ class Broadcaster:
 
     async def _send(self, alert: Alert, part: Part, delivery: Delivery) -> None:
         paid: dict[str, Any] = {"allow_paid_broadcast": True} if self._is_paid(alert) else {}
+        if alert.protect_content:
+            paid["protect_content"] = True
         chat_id = delivery.chat_id
         if part is Part.TEXT:
+            language = delivery.language or self._settings.default_language
             await self._bot.send_message(
                 chat_id,
-                alert.text_for(delivery.language or self._settings.default_language),
+                alert.text_for(language),
                 parse_mode=ParseMode.HTML,
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
+                reply_markup=_markup(alert, language),
                 **paid,
             )
         elif part is Part.LOCATION:
@@ -538,6 +542,16 @@ class Broadcaster:
             await self._on_complete(alert, summary)
         except Exception:  # a bug in the callback must not stop the deliveries; it is logged
             logger.exception("on_complete failed for alert %d", alert_id)
+
+
+def _markup(alert: Alert, language: str) -> InlineKeyboardMarkup | None:
+    """The alert's buttons in the reader's language, if it has any."""
+    keyboard = alert.keyboard_for(language)
+    if keyboard is None:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(b.text, callback_data=b.data) for b in row] for row in keyboard]
+    )
 
 
 def summary_sender(bot: Bot, settings: Settings, users: UserRepository) -> OnComplete:

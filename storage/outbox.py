@@ -8,6 +8,7 @@ records each outcome; a delivery is marked ``sent`` only after Telegram answered
 from __future__ import annotations
 
 import enum
+import json
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -37,6 +38,41 @@ class Part(enum.StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class Button:
+    """An inline button under an alert's text."""
+
+    text: str
+    data: str  # callback_data, at most 64 bytes
+
+
+Keyboard = tuple[tuple[Button, ...], ...]  # rows of buttons
+
+
+def _keyboard_json(keyboard: Keyboard | Mapping[str, Keyboard] | None) -> str | None:
+    """Store keyboards by language ("" for one keyboard for every reader) as JSON."""
+    if keyboard is None:
+        return None
+    by_language = {"": keyboard} if isinstance(keyboard, tuple) else keyboard
+    return json.dumps(
+        {
+            language: [[[b.text, b.data] for b in row] for row in rows]
+            for language, rows in by_language.items()
+        },
+        ensure_ascii=False,
+    )
+
+
+def _keyboards(value: str | None) -> dict[str, Keyboard]:
+    if not value:
+        return {}
+    stored = json.loads(value)
+    return {
+        language: tuple(tuple(Button(text, data) for text, data in row) for row in rows)
+        for language, rows in stored.items()
+    }
+
+
+@dataclass(frozen=True, slots=True)
 class NewAlert:
     """An alert to enqueue; see :meth:`OutboxRepository.enqueue_in`."""
 
@@ -52,6 +88,9 @@ class NewAlert:
     media_file_id: str | None = None  # Telegram file_id, re-sent by id
     paid: bool = False  # may go with allow_paid_broadcast (if PAID_BROADCAST is on)
     summary_chat_id: int | None = None  # who gets "delivered N of M" when it is done
+    # Inline buttons under the text: one keyboard, or one per language like ``text``.
+    keyboard: Keyboard | Mapping[str, Keyboard] | None = None
+    protect_content: bool = False  # cannot be forwarded or saved (coordinator-only messages)
 
     @property
     def fallback_text(self) -> str:
@@ -76,10 +115,18 @@ class Alert:
     created_at: datetime
     completed_at: datetime | None
     texts: Mapping[str, str] = field(default_factory=dict)  # by language, if rendered per language
+    keyboards: Mapping[str, Keyboard] = field(default_factory=dict)  # by language; "" for all
+    protect_content: bool = False
 
     def text_for(self, language: str | None) -> str:
         """The text in ``language``, else the fallback text."""
         return self.texts.get(language or "", self.text)
+
+    def keyboard_for(self, language: str | None) -> Keyboard | None:
+        """The buttons in ``language``, else the first keyboard stored (None: no buttons)."""
+        if not self.keyboards:
+            return None
+        return self.keyboards.get(language or "", next(iter(self.keyboards.values())))
 
     @property
     def parts(self) -> tuple[Part, ...]:
@@ -164,6 +211,8 @@ def _alert(row: aiosqlite.Row, texts: Mapping[str, str] | None = None) -> Alert:
         created_at=from_db_time(row["created_at"]),
         completed_at=_time(row["completed_at"]),
         texts=texts or {},
+        keyboards=_keyboards(row["keyboard"]),
+        protect_content=bool(row["protect_content"]),
     )
 
 
@@ -230,8 +279,9 @@ class OutboxRepository:
         targets = list(dict.fromkeys(_follow(chat_id, moved) for chat_id in chat_ids))
         cursor = await conn.execute(
             "INSERT INTO alerts (kind, report_id, priority, text, latitude, longitude,"
-            " media_kind, media_file_id, paid, summary_chat_id, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " media_kind, media_file_id, paid, summary_chat_id, created_at, keyboard,"
+            " protect_content)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 alert.kind,
                 alert.report_id,
@@ -244,6 +294,8 @@ class OutboxRepository:
                 int(alert.paid),
                 alert.summary_chat_id,
                 to_db_time(now),
+                _keyboard_json(alert.keyboard),
+                int(alert.protect_content),
             ),
         )
         alert_id = cursor.lastrowid
@@ -281,6 +333,28 @@ class OutboxRepository:
             "UPDATE deliveries SET state = 'failed', error = ?"
             " WHERE alert_id = ? AND state = 'pending'",
             (CANCELLED, alert_id),
+        )
+        return cursor.rowcount
+
+    async def cancel_pending_to_in(self, conn: aiosqlite.Connection, chat_id: int) -> int:
+        """Withdraw every delivery to ``chat_id`` not sent yet, inside the caller's transaction.
+
+        Also drops ``chat_id`` as the recipient of "delivered N of M" summaries still to come
+        (``/burn``). Call the broadcaster's ``wake()`` afterwards, as for
+        :meth:`cancel_pending_in`.
+
+        Returns:
+            How many deliveries were withdrawn.
+        """
+        cursor = await conn.execute(
+            "UPDATE deliveries SET state = 'failed', error = ?"
+            " WHERE chat_id = ? AND state = 'pending'",
+            (CANCELLED, chat_id),
+        )
+        await conn.execute(
+            "UPDATE alerts SET summary_chat_id = NULL"
+            " WHERE summary_chat_id = ? AND completed_at IS NULL",
+            (chat_id,),
         )
         return cursor.rowcount
 
