@@ -23,6 +23,7 @@ from handlers import (
     export,
     fallback,
     following,
+    forget,
     gate,
     guide,
     hearings,
@@ -52,6 +53,7 @@ GATE_GROUP, FEATURE_GROUP = -1, 0
 # photo belongs to the draft, not to an earlier report.
 FEATURES = (
     start,
+    forget,
     names,
     stats,
     guide,

@@ -31,6 +31,7 @@ COMMANDS: tuple[Command, ...] = (
         N_("What to do if you or a friend are detained"),
         N_("[detained|friend]"),
     ),
+    Command("forget", Role.NONE, N_("Delete your account")),
     Command("lang", Role.SUBSCRIBER, N_("Language: Қазақша, Русский, English"), N_("[kk|ru|en]")),
     Command("subscribe", Role.SUBSCRIBER, N_("Receive alerts")),
     Command("unsubscribe", Role.SUBSCRIBER, N_("Stop receiving alerts")),
@@ -137,6 +138,7 @@ CALLBACK_COMMANDS: dict[str, str] = {
     "lang:": "lang",
     "pick:": "status",  # "Which one do you mean?" under /status, /person and /history
     "name:": "report",  # "Did you mean someone already known?" before a report or hearing
+    "forget:": "forget",  # Delete / Keep under /forget
 }
 
 

@@ -6,7 +6,7 @@ Exceptions are not caught here: PTB's JobQueue hands them to the application's e
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from telegram.ext import JobQueue
 
@@ -20,6 +20,11 @@ ESCALATION_CHECK = timedelta(minutes=1)
 UPDATE_LOG_CLEANUP = timedelta(hours=6)
 HEARING_CHECK = timedelta(minutes=30)
 REMINDER_SWEEP = timedelta(minutes=1)  # a safety net under the per-reminder wake-up calls
+# Retention runs at night in TIMEZONE, when nobody is waiting on the database, and once soon
+# after every start, so a bot that is never up at night still forgets on time. Both are safe:
+# a run changes only what is older than RETENTION_DAYS, so a second run changes nothing.
+RETENTION_AT = time(3, 30)
+RETENTION_AFTER_START = timedelta(minutes=2)
 
 
 async def escalate_reports(context: DabylContext) -> None:
@@ -44,6 +49,17 @@ async def send_digest(context: DabylContext) -> None:
     await context.services.agenda.send_digest()
 
 
+async def apply_retention(context: DabylContext) -> None:
+    """Old reports lose their reporter; people who left long ago are deleted."""
+    result = await context.services.retention.run()
+    if result.reports_anonymised or result.users_deleted:
+        logger.info(
+            "Retention: %d report(s) lost their reporter, %d user(s) deleted",
+            result.reports_anonymised,
+            result.users_deleted,
+        )
+
+
 async def forget_old_updates(context: DabylContext) -> None:
     """Drop remembered update ids Telegram can no longer re-deliver."""
     services = context.services
@@ -63,8 +79,14 @@ def schedule(job_queue: JobQueue[DabylContext], settings: Settings) -> None:
         job_queue.run_repeating(
             callback, interval=every, first=every, name=name, job_kwargs=LATE_OK
         )
-    for job in job_queue.get_jobs_by_name("daily-digest"):
-        job.schedule_removal()
+    for name in ("daily-digest", "retention", "retention-at-start"):
+        for job in job_queue.get_jobs_by_name(name):
+            job.schedule_removal()
+    night = RETENTION_AT.replace(tzinfo=settings.timezone)
+    job_queue.run_daily(apply_retention, time=night, name="retention", job_kwargs=LATE_OK)
+    job_queue.run_once(
+        apply_retention, RETENTION_AFTER_START, name="retention-at-start", job_kwargs=LATE_OK
+    )
     if settings.digest_time is not None:
         at = settings.digest_time.replace(tzinfo=settings.timezone)
         job_queue.run_daily(send_digest, time=at, name="daily-digest", job_kwargs=LATE_OK)

@@ -24,6 +24,7 @@ from bot.notifier import TelegramNotifier
 from bot.release_check import TelegramReleaseAsker
 from bot.reminders import ReminderService
 from bot.reports import ReportService
+from bot.retention import RetentionService
 from bot.sentences import SentenceService
 from bot.settings import Settings
 from storage.audit import AuditRepository
@@ -35,6 +36,7 @@ from storage.outbox import OutboxRepository
 from storage.people import PeopleRepository
 from storage.reminders import ReminderRepository
 from storage.reports import ReportRepository
+from storage.retention import RetentionRepository
 from storage.sentences import BotStateRepository, SentenceRepository
 from storage.stats import StatsRepository
 from storage.timeline import EventLog, TimelineRepository
@@ -67,6 +69,7 @@ class Services:
     casefiles: CaseFileService
     directory: PeopleDirectory
     exports: ExportService
+    retention: RetentionService
     flood: FloodGuard
 
     @classmethod
@@ -175,6 +178,7 @@ class Services:
                 directory,
             ),
             exports=ExportService(EventLog(db), audit, settings, clock),
+            retention=RetentionService(RetentionRepository(db), audit, settings, clock),
             flood=FloodGuard(settings.commands_per_minute, timedelta(minutes=1), clock),
             directory=directory,
         )

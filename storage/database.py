@@ -63,6 +63,9 @@ class Database:
         # the write volume is tiny, so the extra fsync per commit costs nothing that matters.
         await conn.execute("PRAGMA synchronous = FULL")
         await conn.execute("PRAGMA busy_timeout = 5000")
+        # Deleted rows are overwritten with zeros instead of lingering in free pages and the WAL,
+        # where someone with the file (a seized disk) could read what /forget and retention removed.
+        await conn.execute("PRAGMA secure_delete = ON")
         return cls(conn)
 
     async def close(self) -> None:
