@@ -71,8 +71,14 @@ class TelegramNotifier:
                 ]
             )
             try:
+                # protect_content: a waiting report names its reporter and may be a false alarm;
+                # Telegram then refuses to forward it or save it from a coordinator's phone.
                 sent = await self._bot.send_message(
-                    user.telegram_id, text, parse_mode=ParseMode.HTML, reply_markup=buttons
+                    user.telegram_id,
+                    text,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=buttons,
+                    protect_content=True,
                 )
             except TelegramError as error:
                 # Blocked, gone, or a timeout: the other coordinators must still be asked, and

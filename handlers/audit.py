@@ -5,10 +5,12 @@ from __future__ import annotations
 from html import escape
 
 from telegram import Update
+from telegram.constants import ParseMode
 from telegram.ext import BaseHandler, CommandHandler
 
 from bot.context import DabylContext
-from handlers.common import argument_text, reply_lines
+from bot.text import chunks
+from handlers.common import argument_text
 
 DEFAULT_ENTRIES, MAX_ENTRIES = 20, 100
 
@@ -33,7 +35,9 @@ async def audit(update: Update, context: DabylContext) -> None:
         parts = [_.datetime(entry.at, zone), entry.actor or "—", entry.action]
         parts += [part for part in (entry.target, entry.detail) if part]
         lines.append(escape(" · ".join(parts)))
-    await reply_lines(message, lines)
+    # Admins only: who did what, and when. Not forwardable, not savable from the phone.
+    for text in chunks(lines):
+        await message.reply_text(text, parse_mode=ParseMode.HTML, protect_content=True)
 
 
 def handlers() -> list[BaseHandler[Update, DabylContext, None]]:

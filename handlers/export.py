@@ -47,8 +47,13 @@ async def export(update: Update, context: DabylContext) -> None:
         return
     name = f"dabyl-events-{start or 'all'}-{end or 'now'}"
     caption = _.plural("{count} event.", "{count} events.", result.count)
-    await message.reply_document(InputFile(result.csv, filename=f"{name}.csv"), caption=caption)
-    await message.reply_document(InputFile(result.json, filename=f"{name}.json"))
+    # Exports hold everything coordinators see: Telegram refuses to forward or save them.
+    await message.reply_document(
+        InputFile(result.csv, filename=f"{name}.csv"), caption=caption, protect_content=True
+    )
+    await message.reply_document(
+        InputFile(result.json, filename=f"{name}.json"), protect_content=True
+    )
 
 
 def handlers() -> list[BaseHandler[Update, DabylContext, None]]:

@@ -17,7 +17,10 @@ async def members(update: Update, context: DabylContext) -> None:
     people = await context.services.accounts.members()
     lines = [_("Members and coordinators:")]
     lines += [f"• {p.display} — {role_name(_, p.role)} (id {p.telegram_id})" for p in people]
-    await update.effective_message.reply_text("\n".join(lines))  # type: ignore[union-attr]
+    # The membership list is for coordinators' eyes only: no forwarding, no saving.
+    await update.effective_message.reply_text(  # type: ignore[union-attr]
+        "\n".join(lines), protect_content=True
+    )
 
 
 async def revoke(update: Update, context: DabylContext) -> None:
