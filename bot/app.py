@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
@@ -11,14 +12,16 @@ from bot import jobs
 from bot.broadcaster import make_sender_bot
 from bot.clock import Clock, SystemClock
 from bot.context import SERVICES_KEY, DabylContext
-from bot.scheduler import ReminderScheduler
+from bot.scheduler import CheckinScheduler, ReminderScheduler
 from bot.services import Services
 from bot.settings import Settings
 from handlers import (
     agenda,
     attachments,
     audit,
+    burn,
     casefile,
+    checkins,
     errors,
     export,
     fallback,
@@ -67,7 +70,9 @@ FEATURES = (
     language,
     invites,
     members,
+    burn,
     following,
+    checkins,
     report_wizard,
     reports,
     verification,
@@ -77,17 +82,37 @@ FEATURES = (
 DabylApplication = Application[Any, DabylContext, Any, Any, Any, Any]
 
 
-def build_application(settings: Settings, clock: Clock | None = None) -> DabylApplication:
-    """Wire the bot: Telegram client, services (opened in post_init), handlers, error handler."""
+def build_application(
+    settings: Settings,
+    clock: Clock | None = None,
+    *,
+    stop: Callable[[DabylApplication], None] | None = None,
+) -> DabylApplication:
+    """Wire the bot: Telegram client, services (opened in post_init), handlers, error handler.
+
+    ``stop`` ends the bot after ``/panic``: by default ``Application.stop_running``, which makes
+    ``run_polling``/``run_webhook`` shut down and return; tests, which own the event loop, pass
+    their own.
+    """
     clock = clock or SystemClock()
+    stop_running = stop or (lambda application: application.stop_running())
 
     async def post_init(application: DabylApplication) -> None:
         db = await Database.open(settings.database_path)
         version = await db.migrate()
-        services = Services.build(settings, clock, db, make_sender_bot(settings), application.bot)
+        services = Services.build(
+            settings,
+            clock,
+            db,
+            make_sender_bot(settings),
+            application.bot,
+            stop_application=lambda: stop_running(application),
+        )
         application.bot_data[SERVICES_KEY] = services
         # After migrations: carries on with deliveries a previous run left pending.
         await services.broadcaster.start()
+        if await services.accounts.lift_unlisted_burns():
+            logger.warning("Burned admin(s) no longer in ADMIN_IDS are burned no longer")
         demoted = await services.accounts.demote_unlisted_admins()
         if demoted:
             logger.warning("%d admin(s) no longer in ADMIN_IDS became subscribers", demoted)
@@ -99,6 +124,11 @@ def build_application(settings: Settings, clock: Clock | None = None) -> DabylAp
         services.reminders.on_change(scheduler.rebuild)
         await services.reminders.fire_due()
         await scheduler.rebuild()
+        # Check-ins the same way: one that ran out while the bot was down alerts now, once.
+        checkin_jobs = CheckinScheduler(application.job_queue, services.checkins)
+        services.checkins.on_change(checkin_jobs.rebuild)
+        await services.checkins.fire_due()
+        await checkin_jobs.rebuild()
         if jobs.digest_overdue(settings, clock.now()):
             await services.agenda.send_digest()  # once per day: a restart does not repeat it
         await menu.set_default_menu(application.bot, settings.default_language)

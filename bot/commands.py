@@ -49,6 +49,13 @@ COMMANDS: tuple[Command, ...] = (
     Command("detained", Role.MEMBER, N_("Report a detention"), N_("<name>; <place>[; <details>]")),
     Command("released", Role.MEMBER, N_("Report a release"), N_("<name>[; <details>]")),
     Command("health", Role.MEMBER, N_("Report on someone's health"), N_("<name>; <details>")),
+    Command(
+        "checkin",
+        Role.MEMBER,
+        N_("Alert the coordinators unless you check in by then"),
+        N_("[<duration or time>[; <where>; <note>]]"),
+    ),
+    Command("safe", Role.MEMBER, N_("End your check-in: you are safe")),
     Command("verify", Role.COORDINATOR, N_("Confirm a report"), N_("<report id>")),
     Command("reject", Role.COORDINATOR, N_("Reject a report"), N_("<report id>[; <reason>]")),
     Command(
@@ -107,11 +114,18 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         "revoke", Role.COORDINATOR, N_("Take someone's role away"), N_("<user id or @username>")
     ),
+    Command(
+        "burn",
+        Role.COORDINATOR,
+        N_("A seized phone: drop the person at once, silently"),
+        N_("<user id or @username>"),
+    ),
     Command("members", Role.COORDINATOR, N_("List members and coordinators")),
     Command(
         "stats", Role.COORDINATOR, N_("Detentions, releases and hearings per week"), N_("[months]")
     ),
     Command("audit", Role.ADMIN, N_("The latest audit log entries"), N_("[n]")),
+    Command("panic", Role.ADMIN, N_("Delete the database and stop the bot"), N_("[confirm]")),
 )
 
 BY_NAME: dict[str, Command] = {command.name: command for command in COMMANDS}
@@ -138,6 +152,8 @@ CALLBACK_COMMANDS: dict[str, str] = {
     "lang:": "lang",
     "pick:": "status",  # "Which one do you mean?" under /status, /person and /history
     "name:": "report",  # "Did you mean someone already known?" before a report or hearing
+    "checkin:safe:": "safe",  # "I'm safe" under a check-in's confirmation and question
+    "checkin:report:": "verify",  # "Report as detained" under a check-in alert: coordinators
     "forget:": "forget",  # Delete / Keep under /forget
 }
 

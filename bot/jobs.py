@@ -20,6 +20,7 @@ ESCALATION_CHECK = timedelta(minutes=1)
 UPDATE_LOG_CLEANUP = timedelta(hours=6)
 HEARING_CHECK = timedelta(minutes=30)
 REMINDER_SWEEP = timedelta(minutes=1)  # a safety net under the per-reminder wake-up calls
+CHECKIN_SWEEP = timedelta(minutes=1)  # the same under the check-in wake-up calls
 # Retention runs at night in TIMEZONE, when nobody is waiting on the database, and once soon
 # after every start, so a bot that is never up at night still forgets on time. Both are safe:
 # a run changes only what is older than RETENTION_DAYS, so a second run changes nothing.
@@ -37,6 +38,11 @@ async def escalate_reports(context: DabylContext) -> None:
 async def sweep_reminders(context: DabylContext) -> None:
     """Send whatever reminder is due, in case a wake-up call was lost."""
     await context.services.reminders.fire_due()
+
+
+async def sweep_checkins(context: DabylContext) -> None:
+    """Ask and alert on whatever check-in is due, in case a wake-up call was lost."""
+    await context.services.checkins.fire_due()
 
 
 async def close_past_hearings(context: DabylContext) -> None:
@@ -71,6 +77,7 @@ def schedule(job_queue: JobQueue[DabylContext], settings: Settings) -> None:
     for name, callback, every in (
         ("escalate-reports", escalate_reports, ESCALATION_CHECK),
         ("reminder-sweep", sweep_reminders, REMINDER_SWEEP),
+        ("checkin-sweep", sweep_checkins, CHECKIN_SWEEP),
         ("close-past-hearings", close_past_hearings, HEARING_CHECK),
         ("forget-old-updates", forget_old_updates, UPDATE_LOG_CLEANUP),
     ):

@@ -12,6 +12,7 @@ import logging
 
 from telegram.ext import JobQueue
 
+from bot.checkins import CheckinService
 from bot.context import DabylContext
 from bot.reminders import ReminderService
 
@@ -45,3 +46,34 @@ class ReminderScheduler:
             )
         logger.debug("Scheduled %d reminder(s)", len(pending))
         return len(pending)
+
+
+CHECKIN_PREFIX = "checkin:"
+
+
+async def _wake_checkins(context: DabylContext) -> None:
+    await context.services.checkins.fire_due()
+
+
+class CheckinScheduler:
+    """Keeps a job per running check-in's "still OK?" question and one per its deadline.
+
+    Like reminders, a job only says "look now": the rows decide what is due.
+    """
+
+    def __init__(self, job_queue: JobQueue[DabylContext], checkins: CheckinService) -> None:
+        self._jobs = job_queue
+        self._checkins = checkins
+
+    async def rebuild(self) -> int:
+        """Replace the check-in jobs with the wake-up times of the running rows; how many."""
+        for job in self._jobs.jobs():
+            if job.name and job.name.startswith(CHECKIN_PREFIX):
+                job.schedule_removal()
+        times = await self._checkins.wake_times()
+        for name, when in times:
+            self._jobs.run_once(
+                _wake_checkins, when=when, name=f"{CHECKIN_PREFIX}{name}", job_kwargs=LATE_OK
+            )
+        logger.debug("Scheduled %d check-in wake-up(s)", len(times))
+        return len(times)

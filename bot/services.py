@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -11,7 +12,9 @@ from bot.access import AccessService
 from bot.accounts import AccountService
 from bot.agenda import AgendaService
 from bot.broadcaster import Broadcaster, make_sender_bot, summary_sender
+from bot.burn import BurnService
 from bot.casefile import CaseFileService
+from bot.checkins import CheckinService
 from bot.clock import Clock
 from bot.court import Court
 from bot.directory import PeopleDirectory
@@ -21,6 +24,7 @@ from bot.following import FollowService
 from bot.hearings import HearingService
 from bot.invites import InviteService
 from bot.notifier import TelegramNotifier
+from bot.panic import PanicService
 from bot.release_check import TelegramReleaseAsker
 from bot.reminders import ReminderService
 from bot.reports import ReportService
@@ -28,6 +32,7 @@ from bot.retention import RetentionService
 from bot.sentences import SentenceService
 from bot.settings import Settings
 from storage.audit import AuditRepository
+from storage.checkins import CheckinRepository
 from storage.database import Database
 from storage.follows import FollowRepository
 from storage.hearings import HearingRepository
@@ -63,6 +68,7 @@ class Services:
     following: FollowService
     updates: UpdateLog
     reminders: ReminderService
+    checkins: CheckinService
     hearings: HearingService
     sentences: SentenceService
     agenda: AgendaService
@@ -71,6 +77,8 @@ class Services:
     exports: ExportService
     retention: RetentionService
     flood: FloodGuard
+    burns: BurnService
+    panic: PanicService
 
     @classmethod
     def build(
@@ -80,6 +88,7 @@ class Services:
         db: Database,
         sender_bot: Bot | None = None,
         app_bot: Bot | None = None,
+        stop_application: Callable[[], None] | None = None,
     ) -> Services:
         """Build every service.
 
@@ -87,6 +96,8 @@ class Services:
             sender_bot: sends alerts (default: :func:`make_sender_bot`).
             app_bot: the application's bot, for replies outside an update (verification
                 requests and outcomes); defaults to ``sender_bot``.
+            stop_application: ends the bot after ``/panic`` (``bot/app.py`` passes the
+                application's ``stop_running``); by default ``/panic`` stops nothing.
         """
         users = UserRepository(db)
         audit = AuditRepository(db)
@@ -136,6 +147,7 @@ class Services:
         court = Court(
             db, people, users, outbox, reminders, settings, clock, wake_sender=wake, audit=audit
         )
+        invite_records = InviteRepository(db)
         return cls(
             settings=settings,
             clock=clock,
@@ -144,7 +156,7 @@ class Services:
             audit=audit,
             accounts=accounts,
             access=AccessService(audit, clock),
-            invites=InviteService(InviteRepository(db), users, accounts, audit, settings, clock),
+            invites=InviteService(invite_records, users, accounts, audit, settings, clock),
             outbox=outbox,
             broadcaster=broadcaster,
             people=people,
@@ -152,6 +164,9 @@ class Services:
             following=FollowService(directory, FollowRepository(db), users, clock),
             updates=UpdateLog(db),
             reminders=reminders,
+            checkins=CheckinService(
+                db, CheckinRepository(db), users, outbox, settings, clock, wake_sender=wake
+            ),
             hearings=HearingService(court, hearing_records),
             sentences=SentenceService(court, SentenceRepository(db)),
             agenda=AgendaService(
@@ -178,6 +193,12 @@ class Services:
                 directory,
             ),
             exports=ExportService(EventLog(db), audit, settings, clock),
+            burns=BurnService(
+                db, users, invite_records, outbox, hearing_records, audit, clock, wake_sender=wake
+            ),
+            panic=PanicService(
+                db, broadcaster, settings.database_path, clock, stop_application or (lambda: None)
+            ),
             retention=RetentionService(RetentionRepository(db), audit, settings, clock),
             flood=FloodGuard(settings.commands_per_minute, timedelta(minutes=1), clock),
             directory=directory,

@@ -24,6 +24,7 @@ from telegram.ext import (
 from telegram.warnings import PTBUserWarning
 
 from bot.alert_text import kind_label, media_label
+from bot.checkins import REPORT_PREFIX
 from bot.context import DabylContext
 from bot.i18n import Translator
 from bot.reports import Draft, Problem, check
@@ -166,6 +167,13 @@ async def got_details(update: Update, context: DabylContext) -> int:
     if await _refused(update, context, draft, DETAILS_PROBLEMS):
         return DETAILS
     _keep(context, draft)
+    return await _preview(update, context, draft)
+
+
+async def _preview(
+    update: Update, context: DabylContext, draft: Draft, *, edit: bool = True
+) -> int:
+    """The draft as it will be sent, with Send and Cancel (a new message unless ``edit``)."""
     _ = context.tr
     name = draft.name
     if draft.person_id is not None:
@@ -181,8 +189,33 @@ async def got_details(update: Update, context: DabylContext) -> int:
     if draft.media:
         lines.append(_("Attached: {kind}.", kind=media_label(_, draft.media[0].kind)))
     markup = InlineKeyboardMarkup([[_button(_("Send"), "send"), _button(_("Cancel"), "cancel")]])
-    await _say(update, _("Send this report?") + "\n\n" + "\n".join(lines), markup)
+    text = _("Send this report?") + "\n\n" + "\n".join(lines)
+    if edit:
+        await _say(update, text, markup)
+    else:
+        chat = update.effective_chat
+        assert chat is not None
+        await chat.send_message(text, reply_markup=markup, parse_mode=ParseMode.HTML)
     return PREVIEW
+
+
+async def from_checkin(update: Update, context: DabylContext) -> int:
+    """ "Report as detained" under a check-in alert: a detention draft, straight to the preview.
+
+    The preview is a new message, so the alert above it stays as it was.
+    """
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    checkin_id = int((query.data or "").removeprefix(REPORT_PREFIX))
+    draft = await context.services.checkins.detention_draft(checkin_id)
+    if draft is None:
+        chat = update.effective_chat
+        assert chat is not None
+        await chat.send_message(context.tr("That check-in is no longer known."))
+        return ConversationHandler.END
+    _keep(context, draft)
+    return await _preview(update, context, draft, edit=False)
 
 
 async def send(update: Update, context: DabylContext) -> int:
@@ -222,7 +255,10 @@ def handlers() -> list[BaseHandler[Update, DabylContext, object]]:
         # Buttons belong to the conversation of the person who pressed them, not to one message.
         warnings.filterwarnings("ignore", category=PTBUserWarning, message=".*per_message.*")
         conversation = ConversationHandler(
-            entry_points=[CommandHandler("report", start)],
+            entry_points=[
+                CommandHandler("report", start),
+                CallbackQueryHandler(from_checkin, pattern=rf"^{REPORT_PREFIX}\d+$"),
+            ],
             states={
                 KIND: [CallbackQueryHandler(chose_kind, pattern=f"^{PREFIX}kind:")],
                 WHO: [
