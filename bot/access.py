@@ -25,6 +25,12 @@ class AccessService:
         self._audit = audit
         self._clock = clock
 
+    @staticmethod
+    def ignores(actor: User | None) -> bool:
+        """True for a burned person (``/burn``): whatever they send, the bot answers only as
+        it answers an unknown command, and nothing they send is stored or acted on."""
+        return actor is not None and actor.burned
+
     async def check(self, actor: User | None, command: str) -> Decision:
         """Decide whether ``actor`` (None: someone the bot does not know) may run ``/command``."""
         needed = required_role(command)

@@ -54,6 +54,15 @@ class RevokeResult:
 _TARGET = re.compile(r"^(?:(\d{1,15})|@?([A-Za-z][A-Za-z0-9_]{3,31}))$")
 
 
+def parse_target(target_ref: str) -> int | str | None:
+    """A person named as ``/revoke`` and ``/burn`` take them: a user id (int) or a username
+    (str, without ``@``); None if ``target_ref`` is neither."""
+    match = _TARGET.match(target_ref.strip())
+    if not match:
+        return None
+    return int(match.group(1)) if match.group(1) else match.group(2)
+
+
 class AccountService:
     """Decides who is registered, with which role, and who may change whose role."""
 
@@ -89,6 +98,10 @@ class AccountService:
         user = await self._users.get(sender.telegram_id)
         if user is None:
             return None
+        if user.burned:
+            # Nothing they send is stored, not even that they were seen; and ADMIN_IDS does
+            # not make them an admin again (see lift_unlisted_burns).
+            return user
         if (
             user.username != sender.username
             or user.first_name != sender.first_name
@@ -188,6 +201,18 @@ class AccountService:
             detail=f"{target.role.label}->{new_role.label}",
         )
         return RevokeResult(RevokeOutcome.REVOKED, target, new_role)
+
+    async def lift_unlisted_burns(self) -> int:
+        """At start: admins burned while in ``ADMIN_IDS`` whose id has left the setting are
+        burned no longer. They keep no role and no alerts: re-adding the id to ``ADMIN_IDS``
+        (or an invite) brings them back. Returns how many."""
+        lifted = await self._users.burned_admins_not_in(self._settings.admin_ids)
+        for user in lifted:
+            await self._users.lift_burn(user.telegram_id)
+            await self._audit.record(
+                at=self._clock.now(), actor=None, action="burn_lifted", target=user.pseudonym
+            )
+        return len(lifted)
 
     async def demote_unlisted_admins(self) -> int:
         """At start: admins whose id left ``ADMIN_IDS`` become subscribers. Returns how many."""

@@ -17,6 +17,7 @@ from bot.context import DabylContext
 from bot.flood import Verdict
 from bot.i18n import language_of, translator
 from handlers.common import command_of, sender_of
+from handlers.fallback import fallback
 
 
 async def gate(update: Update, context: DabylContext) -> None:
@@ -33,6 +34,9 @@ async def gate(update: Update, context: DabylContext) -> None:
     ):
         raise ApplicationHandlerStop  # re-delivered after a crash: already applied
     context.actor = await context.services.accounts.identify(sender)
+    if context.services.access.ignores(context.actor):
+        await _answer_as_unknown(update, context)
+        raise ApplicationHandlerStop  # burned: no handler runs, nothing is stored
     query = update.callback_query
     if query is not None:
         command = command_for_callback(query.data or "")
@@ -56,6 +60,15 @@ async def gate(update: Update, context: DabylContext) -> None:
     else:
         await update.effective_message.reply_text(text)  # type: ignore[union-attr]
     raise ApplicationHandlerStop
+
+
+async def _answer_as_unknown(update: Update, context: DabylContext) -> None:
+    """Answer a burned person exactly as anyone is answered for an unknown command or button,
+    so nothing shows that they were burned."""
+    if update.callback_query is not None:
+        await update.callback_query.answer()  # as for a button from an older version
+    elif update.message is not None:
+        await fallback(update, context)
 
 
 async def _limit(update: Update, context: DabylContext, sender: Sender) -> None:

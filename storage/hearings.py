@@ -165,6 +165,21 @@ class HearingRepository:
                 )
         return cursor.rowcount == 1
 
+    async def forget_attendee_in(self, conn: aiosqlite.Connection, user_id: int) -> int:
+        """Take ``user_id`` off every hearing's attendees, inside the caller's transaction
+        (``/burn``: attendee reminders must not reach a seized phone); the counts follow.
+
+        Returns:
+            How many hearings they were attending.
+        """
+        await conn.execute(
+            "UPDATE hearings SET attendee_count = attendee_count - 1 WHERE id IN"
+            " (SELECT hearing_id FROM hearing_attendees WHERE user_id = ?)",
+            (user_id,),
+        )
+        cursor = await conn.execute("DELETE FROM hearing_attendees WHERE user_id = ?", (user_id,))
+        return cursor.rowcount
+
     async def attendees(self, hearing_id: int) -> list[int]:
         rows = await self._db.fetch_all(
             "SELECT user_id FROM hearing_attendees WHERE hearing_id = ? ORDER BY user_id",

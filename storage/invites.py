@@ -60,6 +60,23 @@ class InviteRepository:
         row = await self._db.fetch_one("SELECT * FROM invites WHERE code_hash = ?", (code_hash,))
         return _invite(row) if row else None
 
+    async def void_pending_in(
+        self, conn: aiosqlite.Connection, created_by: str, now: datetime
+    ) -> int:
+        """Let every unused, unexpired invite created by ``created_by`` expire at ``now``.
+
+        Inside the caller's transaction (``/burn``). A voided code then fails as an expired one.
+
+        Returns:
+            How many invites were voided.
+        """
+        cursor = await conn.execute(
+            "UPDATE invites SET expires_at = ?"
+            " WHERE created_by = ? AND used_at IS NULL AND expires_at > ?",
+            (to_db_time(now), created_by, to_db_time(now)),
+        )
+        return cursor.rowcount
+
     async def redeem(
         self, invite_id: int, *, telegram_id: int, pseudonym: str, role: Role, now: datetime
     ) -> bool:

@@ -28,6 +28,11 @@ class User:
     last_seen_at: datetime
     alert_mode: str = "all"  # "all", or "followed": only alerts about people they follow
     digest: bool = False  # receives the public daily digest
+    burned_at: datetime | None = None  # /burn: phone believed seized; the bot ignores them
+
+    @property
+    def burned(self) -> bool:
+        return self.burned_at is not None
 
     @property
     def display(self) -> str:
@@ -48,6 +53,7 @@ def _user(row: aiosqlite.Row) -> User:
         last_seen_at=from_db_time(row["last_seen_at"]),
         alert_mode=row["alert_mode"],
         digest=bool(row["digest"]),
+        burned_at=from_db_time(row["burned_at"]) if row["burned_at"] else None,
     )
 
 
@@ -143,6 +149,36 @@ class UserRepository:
             u for u in await self.with_role_at_least(Role.ADMIN) if u.telegram_id not in admin_ids
         ]
 
+    async def burn_in(self, conn: aiosqlite.Connection, telegram_id: int, now: datetime) -> bool:
+        """Burn ``telegram_id`` inside the caller's transaction: no role, no alerts, no digest.
+
+        The role they had is kept in ``burned_role`` (see :meth:`lift_burn`).
+
+        Returns:
+            False (and changes nothing) if they are unknown or already burned.
+        """
+        cursor = await conn.execute(
+            "UPDATE users SET burned_role = role, role = 'none', subscribed = 0, digest = 0,"
+            " burned_at = ? WHERE telegram_id = ? AND burned_at IS NULL",
+            (to_db_time(now), telegram_id),
+        )
+        return cursor.rowcount == 1
+
+    async def burned_admins_not_in(self, admin_ids: frozenset[int]) -> list[User]:
+        """People burned as admins whose id is no longer in ``ADMIN_IDS``."""
+        rows = await self._db.fetch_all(
+            "SELECT * FROM users WHERE burned_at IS NOT NULL AND burned_role = 'admin'"
+        )
+        return [_user(row) for row in rows if row["telegram_id"] not in admin_ids]
+
+    async def lift_burn(self, telegram_id: int) -> None:
+        """Forget that ``telegram_id`` was burned; they stay without a role and unsubscribed."""
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "UPDATE users SET burned_at = NULL, burned_role = NULL WHERE telegram_id = ?",
+                (telegram_id,),
+            )
+
     async def set_alert_mode(self, telegram_id: int, mode: str) -> None:
         async with self._db.transaction() as conn:
             await conn.execute(
@@ -161,7 +197,7 @@ class UserRepository:
         labels = [role.label for role in Role if role >= min_role]
         marks = ", ".join("?" for _ in labels)
         rows = await self._db.fetch_all(
-            "SELECT telegram_id FROM users WHERE subscribed = 1"
+            "SELECT telegram_id FROM users WHERE subscribed = 1 AND burned_at IS NULL"
             f" AND role IN ({marks})"  # only "?" marks are interpolated
             " AND (alert_mode = 'all' OR ? IS NULL OR telegram_id IN"
             " (SELECT user_id FROM follows WHERE person_id = ?)) ORDER BY telegram_id",
