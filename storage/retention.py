@@ -98,10 +98,17 @@ class RetentionRepository:
                     " WHERE created_at < ? AND created_by IS NOT NULL",
                     (at,),
                 )
+            # Where a member was going and why is needed while the check-in runs, not after.
+            await conn.execute(
+                "UPDATE checkins SET place = '', note = '' WHERE set_at < ?"
+                " AND state != 'running' AND (place != '' OR note != '')",
+                (at,),
+            )
             # Subscribers who turned alerts off or blocked the bot (the sender unsubscribes
-            # them), and people without a role; members and up stay whatever they chose.
+            # them), and people without a role; members and up stay whatever they chose. A
+            # burned person stays: the row is what keeps a seized phone locked out.
             rows = await conn.execute_fetchall(
-                "SELECT telegram_id FROM users WHERE subscribed = 0"
+                "SELECT telegram_id FROM users WHERE subscribed = 0 AND burned_at IS NULL"
                 " AND role IN ('subscriber', 'none') AND last_seen_at < ? ORDER BY telegram_id",
                 (at,),
             )

@@ -170,3 +170,22 @@ async def test_an_admin_from_admin_ids_cannot_forget_themselves(services: Servic
 
     assert await services.retention.forget(aigerim) == ForgetOutcome.CONFIGURED_ADMIN
     assert await services.users.get(ADMIN_ID) is not None
+
+
+async def test_forgotten_data_does_not_linger_in_the_database_or_wal_file(
+    services: Services, settings: Settings
+) -> None:
+    marker = "Zhuldyz7f3e9a1cMarker"
+    bolat = await person(services, 6004, marker, Role.SUBSCRIBER)
+    await services.db.fetch_one("PRAGMA wal_checkpoint(TRUNCATE)")  # the row is in the file now
+    path = settings.database_path
+    assert marker.encode() in path.read_bytes()
+
+    await services.retention.forget(bolat)
+    await services.db.fetch_one("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    wal = path.with_name(path.name + "-wal")
+    for file in (path, wal):
+        content = file.read_bytes() if file.exists() else b""
+        for needle in (marker, marker.lower()):  # users_username indexes lower(username)
+            assert needle.encode() not in content, file.name
