@@ -191,13 +191,22 @@ def report_keyboard(_: Translator, checkin_id: int) -> Keyboard:
     return ((Button(_("Report as detained"), f"{REPORT_PREFIX}{checkin_id}"),),)
 
 
+def time_left(_: Translator, delta: timedelta) -> str:
+    """``4 hours 30 minutes``, ``10 minutes``: whole minutes, at least one."""
+    minutes = max(int(delta.total_seconds() // 60), 1)
+    hours, minutes = divmod(minutes, 60)
+    parts = [_.units(hours, "hour")] if hours else []
+    if minutes:
+        parts.append(_.units(minutes, "minute"))
+    return " ".join(parts)
+
+
 def warning_text(_: Translator, checkin: Checkin, zone: ZoneInfo, now: datetime) -> str:
-    left = max(checkin.due_at - now, timedelta(minutes=1))
     return _(
         "⏰ Still OK? Your check-in runs out at {time} (in {left}). Press “I'm safe” or send "
         "/safe; otherwise the coordinators will be alerted.",
         time=_.time(checkin.due_at, zone),
-        left=_.duration(timedelta(minutes=int(left.total_seconds() // 60))),
+        left=time_left(_, checkin.due_at - now),
     )
 
 

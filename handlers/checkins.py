@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from html import escape
 from zoneinfo import ZoneInfo
 
@@ -19,6 +19,7 @@ from bot.checkins import (
     Started,
     plan,
     safe_keyboard,
+    time_left,
 )
 from bot.context import DabylContext
 from bot.i18n import Translator
@@ -54,8 +55,7 @@ def _moment(_: Translator, moment: datetime, zone: ZoneInfo, now: datetime) -> s
     """``18:30 (in 2 hours)``; with the date when it is not today."""
     same_day = moment.astimezone(zone).date() == now.astimezone(zone).date()
     written = _.time(moment, zone) if same_day else _.datetime(moment, zone)
-    minutes = max(int((moment - now).total_seconds() // 60), 1)
-    return _("{time} (in {left})", time=written, left=_.duration(timedelta(minutes=minutes)))
+    return _("{time} (in {left})", time=written, left=time_left(_, moment - now))
 
 
 def _details(_: Translator, checkin: Checkin) -> list[str]:
