@@ -120,6 +120,8 @@ class TelegramNotifier:
         if report.reporter_id is None:
             return
         reporter = await self._users.get(report.reporter_id)
+        if reporter is not None and reporter.burned:
+            return  # /burn: nothing more reaches a phone believed seized
         _ = self._for(reporter)
         if report.state == ReportState.REJECTED:
             text = _("Your report #{id} was rejected by a coordinator.", id=report.id)
