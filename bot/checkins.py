@@ -378,10 +378,15 @@ class CheckinService:
             priority=CHECKIN_PRIORITY,
             keyboard=_by_language(lambda _: safe_keyboard(_, checkin.id)),
         )
+        member = await self._users.get(checkin.member_id)
+        # A burned member's phone is in other hands: whoever holds it must not be offered the
+        # "I'm safe" button that would call the alert off. The alert itself still goes out.
+        recipients = [] if member is None or member.burned else [checkin.member_id]
         async with self._db.transaction() as conn:
             if not await self._checkins.claim_warning_in(conn, checkin.id, now):
                 return False
-            await self._outbox.enqueue_in(conn, alert, [checkin.member_id], now)
+            if recipients:
+                await self._outbox.enqueue_in(conn, alert, recipients, now)
         return True
 
     async def _alert(self, checkin: Checkin, *, late: bool) -> bool:

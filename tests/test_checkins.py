@@ -251,3 +251,22 @@ async def test_detention_draft_names_the_member_and_the_place(
         "Republic Square",
     )
     assert await services.checkins.detention_draft(99) is None
+
+
+async def test_a_burned_member_is_not_asked_but_the_coordinators_are_alerted(
+    services: Services, clock: FrozenClock
+) -> None:
+    marat = await person(services, 6002, "Marat Ospanov", Role.MEMBER)
+    daniyar = await person(services, 6001, "Daniyar Sarsenbayev", Role.COORDINATOR)
+    await services.checkins.start(
+        marat, plan("1h", "Republic Square", "", now=clock.now(), zone=ALMATY)
+    )
+    await services.burns.burn(daniyar, "@marat")  # his phone was taken at the rally
+
+    clock.advance(timedelta(minutes=50))
+    assert (await services.checkins.fire_due()).warned == [1]  # claimed, so never asked later
+    assert await _sent(services, 6002) == []  # no "I'm safe" button for whoever holds the phone
+    clock.advance(timedelta(minutes=10))
+    assert (await services.checkins.fire_due()).alerted == [1]
+    alerts = await _sent(services, 6001)
+    assert any("Missed check-in: Marat Ospanov" in text for text in alerts)
