@@ -179,7 +179,8 @@ class AgendaService:
                 _ = translator(language)
                 text = render_digest(data, zone=zone, now=now, _=_, for_coordinators=full)
                 for part in chunks(text.splitlines()):  # a long custody list needs several
-                    alert = NewAlert(kind="digest", text=part, priority=2)
+                    # The coordinators' digest lists pending reports: not to be forwarded.
+                    alert = NewAlert(kind="digest", text=part, priority=2, protect_content=full)
                     await self._outbox.enqueue(alert, group, now)
         self._wake()
         return True

@@ -40,6 +40,7 @@ class TelegramReleaseAsker:
                     text,
                     parse_mode=ParseMode.HTML,
                     reply_markup=InlineKeyboardMarkup([[released, not_yet]]),
+                    protect_content=True,  # for coordinators only
                 )
             except TelegramError as error:  # timeouts too: the others are still asked
                 logger.warning("Could not ask about the release of person %d: %s", person.id, error)

@@ -286,5 +286,5 @@ class ReminderService:
             return missed_reminders(_, lines)
 
         coordinators = await self._users.with_role_at_least(Role.COORDINATOR)
-        alert = NewAlert(kind="reminder", text=render(write), priority=1)
+        alert = NewAlert(kind="reminder", text=render(write), priority=1, protect_content=True)
         await self._outbox.enqueue(alert, [u.telegram_id for u in coordinators], self._clock.now())

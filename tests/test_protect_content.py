@@ -10,6 +10,7 @@ import pytest
 from bot import jobs
 from bot.app import DabylApplication
 from bot.clock import FrozenClock
+from bot.release_check import TelegramReleaseAsker
 from bot.roles import Role
 from tests.conftest import ADMIN_ID
 from tests.fakebotapi import FakeBotAPI, FakeUser
@@ -88,3 +89,25 @@ def bot_context(bot: DabylApplication) -> Any:
         services = services_of(bot)
 
     return Context()
+
+
+async def test_the_coordinators_digest_and_release_question_are_protected(
+    telegram: FakeBotAPI, bot: DabylApplication
+) -> None:
+    daniyar = await join(telegram, bot, 6001, "Daniyar Sarsenbayev", Role.COORDINATOR)
+    asel = await join(telegram, bot, 6003, "Asel Nurpeis")
+    await asel.send("/digest on")
+    await asel.expect_reply()
+    services = services_of(bot)
+
+    assert await services.agenda.send_digest()
+    assert protected(await message_containing(daniyar, "Daily digest"))  # lists pending reports
+    assert not protected(await message_containing(asel, "Daily digest"))
+
+    await daniyar.send("/detained Saule Bekova; Abay square")
+    await message_containing(daniyar, "Report #1")
+    saule = await services.sentences.person("Saule Bekova")
+    assert saule is not None
+    asker = TelegramReleaseAsker(bot.bot, services.users, services.settings)
+    await asker.ask_release(saule, [daniyar.id])
+    assert protected(await message_containing(daniyar, "Was Saule Bekova released today?"))
