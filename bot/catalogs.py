@@ -73,6 +73,11 @@ def update() -> None:
             catalog.update(template)
         catalog.fuzzy = False
         catalog.obsolete.clear()
+        if language == SOURCE_LANGUAGE:  # the English is the code's own: nothing to guess
+            for message in catalog:
+                if message.id:
+                    message.flags.discard("fuzzy")
+                    message.string = ("",) * len(message.string) if message.pluralizable else ""
         _write(catalog, path)
 
 
