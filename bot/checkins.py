@@ -38,6 +38,8 @@ WARN_LEAD = timedelta(minutes=10)  # "still OK?" this long before it runs out
 # Only check-ins set for at least this long get the question: a shorter one would ask it
 # minutes after it was set, and its confirmation already has the "I'm safe" button.
 WARN_FROM = timedelta(minutes=20)
+# "I'm safe" this soon after the alert still tells the coordinators (later, they know by now).
+SAFE_AFTER_ALERT_WITHIN = timedelta(hours=24)
 LATE_AFTER = timedelta(minutes=2)  # an alert sent later than this says the bot was offline
 CHECKIN_PRIORITY = 0  # with detention alerts, ahead of everything else in the outbox
 ALERT_KIND = "reminder"  # the outbox's CHECK constraint has no 'checkin'; a rebuild is not worth it
@@ -232,6 +234,25 @@ def alert_text(
     return "\n".join(lines)
 
 
+def safe_after_alert_text(
+    _: Translator, checkin: Checkin, member: User, zone: ZoneInfo, now: datetime
+) -> str:
+    return "\n".join(
+        [
+            "✅ <b>" + _("Checked in after the alert: {who}", who=escape(member.display)) + "</b>",
+            _(
+                "The check-in that ran out at {due_at} was answered with “I'm safe” at {now}.",
+                due_at=_.datetime(checkin.due_at, zone),
+                now=_.time(now, zone),
+            ),
+            _(
+                "If the phone may be in other hands, make sure by other means before you stand "
+                "down."
+            ),
+        ]
+    )
+
+
 # -- the service ----------------------------------------------------------------------------
 
 
@@ -325,6 +346,38 @@ class CheckinService:
             return None  # it ran out a moment ago: the alert is on its way
         await self._after_change()
         logger.info("Check-in %d ended safe", checkin.id)
+        return checkin
+
+    async def safe_after_alert(self, member: User, checkin_id: int | None = None) -> Checkin | None:
+        """``/safe`` after the coordinators were alerted: tell them, once.
+
+        Only for an alert of the last :data:`SAFE_AFTER_ALERT_WITHIN`. The coordinators are told
+        that the *account* checked in: a phone in other hands could send it too.
+
+        Returns:
+            The check-in the coordinators are told about, or None.
+        """
+        now = self._clock.now()
+        checkin = await self._checkins.latest_alerted_of(
+            member.telegram_id, now - SAFE_AFTER_ALERT_WITHIN
+        )
+        if checkin is None or (checkin_id is not None and checkin.id != checkin_id):
+            return None
+        zone = self._settings.timezone
+        coordinators = await self._users.with_role_at_least(Role.COORDINATOR)
+        chat_ids = [u.telegram_id for u in coordinators if u.telegram_id != member.telegram_id]
+        alert = NewAlert(
+            kind=ALERT_KIND,
+            text=render(lambda _: safe_after_alert_text(_, checkin, member, zone, now)),
+            priority=CHECKIN_PRIORITY,
+            protect_content=True,
+        )
+        async with self._db.transaction() as conn:
+            if not await self._checkins.claim_safe_after_alert_in(conn, checkin.id, now):
+                return None
+            await self._outbox.enqueue_in(conn, alert, chat_ids, now)
+        self._wake()
+        logger.info("Check-in %d: safe after the alert", checkin.id)
         return checkin
 
     async def wake_times(self) -> list[tuple[str, datetime]]:

@@ -139,8 +139,13 @@ async def safe(update: Update, context: DabylContext) -> None:
     message, actor, _ = update.effective_message, context.actor, context.tr
     assert message is not None
     assert actor is not None
-    ended = await context.services.checkins.end(actor.telegram_id)
-    await message.reply_text(_glad(_) if ended else _("You have no check-in running."))
+    checkins = context.services.checkins
+    if await checkins.end(actor.telegram_id):
+        await message.reply_text(_glad(_))
+    elif await checkins.safe_after_alert(actor):
+        await message.reply_text(_safe_after_alert(_))
+    else:
+        await message.reply_text(_("You have no check-in running."))
 
 
 async def safe_button(update: Update, context: DabylContext) -> None:
@@ -149,15 +154,26 @@ async def safe_button(update: Update, context: DabylContext) -> None:
     assert query is not None
     assert actor is not None
     checkin_id = int((query.data or "").removeprefix(SAFE_PREFIX))
-    ended = await context.services.checkins.end(actor.telegram_id, checkin_id)
-    if ended is None:
+    checkins = context.services.checkins
+    if await checkins.end(actor.telegram_id, checkin_id):
+        text = _glad(_)
+    elif await checkins.safe_after_alert(actor, checkin_id):
+        text = _safe_after_alert(_)
+    else:
         await query.answer(_("This check-in is no longer running."), show_alert=True)
         return
     await query.answer()
     await query.edit_message_reply_markup(None)
     chat = update.effective_chat
     assert chat is not None
-    await chat.send_message(_glad(_))
+    await chat.send_message(text)
+
+
+def _safe_after_alert(_: Translator) -> str:
+    return _(
+        "Glad you are safe. Your check-in had already run out, so the coordinators were alerted; "
+        "they are being told now that you checked in."
+    )
 
 
 def handlers() -> list[BaseHandler[Update, DabylContext, None]]:

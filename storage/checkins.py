@@ -129,6 +129,26 @@ class CheckinRepository:
         )
         return cursor.rowcount == 1
 
+    async def latest_alerted_of(self, member_id: int, since: datetime) -> Checkin | None:
+        """The member's latest check-in that alerted the coordinators after ``since``."""
+        row = await self._db.fetch_one(
+            "SELECT * FROM checkins WHERE member_id = ? AND state = 'alerted' AND alerted_at >= ?"
+            " ORDER BY alerted_at DESC, id DESC LIMIT 1",
+            (member_id, to_db_time(since)),
+        )
+        return _checkin(row) if row else None
+
+    async def claim_safe_after_alert_in(
+        self, conn: aiosqlite.Connection, checkin_id: int, now: datetime
+    ) -> bool:
+        """Record that the member checked in after the alert (``ended_at``); first caller only."""
+        cursor = await conn.execute(
+            "UPDATE checkins SET ended_at = ?"
+            " WHERE id = ? AND state = 'alerted' AND ended_at IS NULL",
+            (to_db_time(now), checkin_id),
+        )
+        return cursor.rowcount == 1
+
     async def claim_warning_in(
         self, conn: aiosqlite.Connection, checkin_id: int, now: datetime
     ) -> bool:

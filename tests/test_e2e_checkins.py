@@ -68,6 +68,17 @@ async def test_a_missed_checkin_alerts_every_coordinator_once_and_a_safe_one_nob
     async with running_bot(bot_settings, clock):
         for person in (aigerim, daniyar, marat, bolat, asel):
             await person.expect_no_reply(within=0.3)  # nothing twice, nothing about Bolat
+        # Marat turns up: /safe after the alert tells the coordinators, once, not the others.
+        await marat.send("/safe")
+        await message_containing(marat, "the coordinators were alerted")
+        for coordinator in (aigerim, daniyar):
+            news = await message_containing(coordinator, "Checked in after the alert: Marat")
+            assert "make sure by other means" in news.text
+            assert news.params.get("protect_content") is True
+        await marat.send("/safe")
+        await message_containing(marat, "You have no check-in running")
+        for person in (aigerim, daniyar, bolat, asel):
+            await person.expect_no_reply(within=0.3)
     for person in (aigerim, daniyar, asel):
         assert not any("Bolat" in (m.text or "") for m in person.messages)
     assert not any("Missed check-in" in (m.text or "") for m in marat.messages + asel.messages)
