@@ -44,6 +44,7 @@ class ServerStats:
     status_counts: Counter[int] = field(default_factory=Counter)
     send_times: list[float] = field(default_factory=list)
     rejected_send_times: list[float] = field(default_factory=list)
+    chat_sends: list[tuple[str, float]] = field(default_factory=list)  # (chat id, time) accepted
 
 
 @dataclass(frozen=True)
@@ -97,3 +98,4 @@ class RateLimiter:
         per_chat.append(now)
         stats.sends += 1
         stats.send_times.append(now)
+        stats.chat_sends.append((chat_key, now))
