@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint format messages clean
+.PHONY: run test lint format messages bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,10 @@ test: lint
 format: $(VENV)/.installed-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# The benchmark suite (issue 8): figures next to their targets, bench/results/*.json.
+bench: $(VENV)/.installed-dev
+	$(BIN)/python -m bench.run
 
 # After changing a user-facing string: re-extract it into locales/*.po, then translate it there.
 messages: $(VENV)/.installed-dev
