@@ -15,7 +15,14 @@ from typing import Any
 
 from aiohttp import web
 
-from .limits import Failure, RateLimiter, ServerStats, is_send_method, max_in_window
+from .limits import (
+    Failure,
+    RandomFaults,
+    RateLimiter,
+    ServerStats,
+    is_send_method,
+    max_in_window,
+)
 from .methods import MethodHandlers
 from .people import FakeChannel, FakeGroup, FakeUser
 from .schema import (
@@ -91,6 +98,7 @@ class FakeBotAPI:
         self.users: dict[int, FakeUser] = {}
         self._failures: dict[str, deque[Failure]] = {}
         self._limiter = RateLimiter()
+        self._random_faults: RandomFaults | None = None
         self._runner: web.AppRunner | None = None
         self.url = ""
 
@@ -232,6 +240,37 @@ class FakeBotAPI:
             Failure(status, description, extra or None, hang, deliver) for _ in range(times)
         )
 
+    def random_faults(
+        self,
+        error_rate: float = 0.0,
+        timeout_rate: float = 0.0,
+        hang: float = 0.0,
+        burst_every: float = 0.0,
+        burst_length: float = 0.0,
+        seed: int | None = None,
+        *,
+        retry_after: int = 1,
+    ) -> None:
+        """Fail send methods at random from now on (all zero: off, the default).
+
+        ``error_rate`` of the sends get a 5xx; ``timeout_rate`` of them are held back ``hang``
+        seconds, half carried out first (a retry makes a duplicate) and half not; and every
+        ``burst_every`` seconds every send gets 429 ``retry_after`` for ``burst_length``
+        seconds. Queued :meth:`fail_next` failures come first. What was drawn is logged in
+        ``stats.random_faults``; ``seed`` makes the draws repeatable.
+        """
+        faults = RandomFaults(
+            error_rate=error_rate,
+            timeout_rate=timeout_rate,
+            hang=hang,
+            burst_every=burst_every,
+            burst_length=burst_length,
+            retry_after=retry_after,
+            seed=seed,
+        )
+        off = error_rate == timeout_rate == 0 and (burst_every <= 0 or burst_length <= 0)
+        self._random_faults = None if off else faults
+
     # -- inspection ----------------------------------------------------------------------
     @property
     def schema_errors(self) -> list[str]:
@@ -322,7 +361,7 @@ class FakeBotAPI:
                 self.schema_errors.append(f"unknown method '{name}'")
                 raise ApiError(400, f"Bad Request: unknown method '{name}'")
             self._validate(method, raw, params)
-            failure = self._next_failure(method)
+            failure = self._next_failure(method, params)
             if failure is not None and not (failure.hang and failure.deliver):
                 if failure.hang:
                     await asyncio.sleep(failure.hang)
@@ -383,10 +422,15 @@ class FakeBotAPI:
             self.schema_errors.extend(f"{method}: {problem}" for problem in problems)
             raise ApiError(400, "Bad Request: " + "; ".join(problems))
 
-    def _next_failure(self, method: str) -> Failure | None:
-        """The injected failure for this call of ``method``, if any is queued."""
+    def _next_failure(self, method: str, params: dict[str, Any]) -> Failure | None:
+        """The injected failure for this call of ``method``: queued first, then random."""
         queue = self._failures.get(method)
-        return queue.popleft() if queue else None
+        if queue:
+            return queue.popleft()
+        if self._random_faults is not None and is_send_method(method):
+            now = asyncio.get_running_loop().time()
+            return self._random_faults.draw(str(params.get("chat_id")), now, self.stats)
+        return None
 
     def _before_call(self, method: str, params: dict[str, Any]) -> None:
         """Blocked users, then rate limits (injected failures come before both)."""
