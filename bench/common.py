@@ -67,6 +67,9 @@ class ServerStats:
     # in one sliding second.
     per_chat: dict[int, int] = field(default_factory=dict)
     max_per_chat_second: int = 0
+    # Every accepted send as (chat id, time, the first 40 characters of its text; "" for a
+    # message without text), in time order: which alert reached whom, and when.
+    send_log: list[tuple[int, float, str]] = field(default_factory=list)
 
 
 def _serve(conn: Connection, options: ServerOptions) -> None:
@@ -126,7 +129,24 @@ def _stats(server: FakeBotAPI) -> ServerStats:
         schema_errors=list(server.schema_errors),
         per_chat={chat: len(times) for chat, times in per_chat.items()},
         max_per_chat_second=busiest,
+        send_log=_send_log(server, per_chat),
     )
+
+
+def _send_log(server: FakeBotAPI, per_chat: dict[int, list[float]]) -> list[tuple[int, float, str]]:
+    """Pair each chat's accepted send times with the messages it holds, in order.
+
+    The server admits a send and then stores its message, one chat's sends in order, so the
+    n-th accepted send to a chat is its n-th message from the bot.
+    """
+    log: list[tuple[int, float, str]] = []
+    for chat, times in per_chat.items():
+        record = server.state.chats.get(chat)
+        messages = record.bot_messages if record is not None else []
+        for at, message in zip(times, messages, strict=False):
+            log.append((chat, at, (message.text or "")[:40]))
+    log.sort(key=lambda entry: entry[1])
+    return log
 
 
 def _max_in_second(times: list[float]) -> int:

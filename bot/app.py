@@ -6,10 +6,10 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 
 from bot import jobs
-from bot.broadcaster import make_sender_bot
+from bot.broadcaster import SharedRateLimiter, make_sender_bot
 from bot.clock import Clock, SystemClock
 from bot.context import SERVICES_KEY, DabylContext
 from bot.scheduler import CheckinScheduler, ReminderScheduler
@@ -109,6 +109,7 @@ def build_application(
             stop_application=lambda: stop_running(application),
         )
         application.bot_data[SERVICES_KEY] = services
+        limiter.share(services.broadcaster)  # replies take their turn with the alerts
         # After migrations: carries on with deliveries a previous run left pending.
         await services.broadcaster.start()
         if await services.accounts.lift_unlisted_burns():
@@ -136,11 +137,13 @@ def build_application(
 
     async def post_shutdown(application: DabylApplication) -> None:
         services: Services | None = application.bot_data.pop(SERVICES_KEY, None)
+        limiter.share(None)
         if services is not None:
             # Before closing the database: the last outcomes of sends in flight are recorded.
             await services.broadcaster.stop()
             await services.db.close()
 
+    limiter = SharedRateLimiter(max_retries=3)
     application = (
         ApplicationBuilder()
         .token(settings.bot_token.get_secret_value())
@@ -148,7 +151,7 @@ def build_application(
         .base_file_url(_file_url(settings.telegram_api_url))
         .context_types(ContextTypes(context=DabylContext))
         .defaults(Defaults(tzinfo=settings.timezone))
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        .rate_limiter(limiter)
         .post_init(post_init)
         .post_shutdown(post_shutdown)
         .build()

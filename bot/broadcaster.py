@@ -22,11 +22,13 @@ import bisect
 import logging
 import math
 import warnings
+from collections import deque
 from collections.abc import Awaitable, Callable, Coroutine
 from datetime import timedelta
 from typing import Any, TypeVar
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
+from telegram._utils.types import JSONDict
 from telegram.constants import ParseMode
 from telegram.error import (
     BadRequest,
@@ -35,6 +37,7 @@ from telegram.error import (
     RetryAfter,
     TelegramError,
 )
+from telegram.ext import AIORateLimiter
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.clock import Clock
@@ -108,6 +111,39 @@ class _Bucket:
 
     def take(self, now: float) -> None:
         self._next = max(self._next, now) + self.interval
+
+
+class _Window(_Bucket):
+    """Telegram's own rule, with a margin: at most ``n`` sends in any ``n / rate + guard`` s.
+
+    Telegram counts the sends that reach it in a sliding second, so sends paced exactly
+    ``1 / rate`` apart leave no room: a few milliseconds of jitter on the way (a busy event
+    loop, a slow connection) put ``rate + 1`` of them in one second, and the 429 that follows
+    pauses everything for ``retry_after``. Here ``guard`` absorbs that jitter; and a send that
+    went late (the loop was busy) is made up for by the next ones, down to ``spacing`` of the
+    interval apart, so lateness does not eat into the rate as it does with a plain schedule.
+    """
+
+    def __init__(self, rate: float, guard: float = 0.03, spacing: float = 0.8) -> None:
+        super().__init__(rate)
+        self._limit = max(1, math.floor(rate))
+        self._span = self._limit / rate + guard
+        self._gap = spacing * self.interval
+        self._recent: deque[float] = deque()  # event-loop times of the sends in the window
+
+    def wait(self, now: float) -> float:
+        recent = self._recent
+        while recent and now - recent[0] >= self._span:
+            recent.popleft()
+        if not recent:
+            return 0.0
+        wait = recent[-1] + self._gap - now
+        if len(recent) >= self._limit:
+            wait = max(wait, recent[0] + self._span - now)
+        return max(0.0, wait)
+
+    def take(self, now: float) -> None:
+        self._recent.append(now)
 
 
 class _Recorder:
@@ -196,7 +232,7 @@ class Broadcaster:
         self._on_complete = on_complete
         self._max_attempts = max_attempts
         self._backoff = backoff
-        self._free = _Bucket(rate or settings.broadcast_rate)
+        self._free: _Bucket = _Window(rate or settings.broadcast_rate)
         # A little burst at 1000/s so that timer granularity does not eat into the rate.
         self._paid = _Bucket(PAID_RATE, burst=10)
         self._capacity = sending_capacity(settings, rate)
@@ -521,6 +557,29 @@ class Broadcaster:
             logger.warning("Telegram asked to pause sending for %.0f s", seconds)
             self._paused_until = until
 
+    async def take_turn(self, chat_id: int | None = None) -> None:
+        """Wait until a message outside the outbox may go, and account for it.
+
+        Telegram's limits count every message the bot sends: replies and summaries take their
+        turn with the deliveries, so that together they stay under ``BROADCAST_RATE``. With
+        ``chat_id`` the chat's cool-down applies too (a summary after the last delivery); a
+        reply to a person who is typing passes it (None).
+        """
+        loop = asyncio.get_running_loop()
+        while True:
+            now = loop.time()
+            ready = self._paused_until
+            if chat_id is not None:
+                ready = max(ready, self._chat_ready.get(chat_id, 0.0))
+            wait = max(self._free.wait(now), ready - now)
+            if wait <= 0 and chat_id not in self._busy_chats:
+                break
+            await asyncio.sleep(max(wait, 0.01))
+        self._free.take(now)
+        if chat_id is not None:
+            interval = PRIVATE_CHAT_INTERVAL if chat_id > 0 else GROUP_CHAT_INTERVAL
+            self._chat_ready[chat_id] = now + interval
+
     async def _report(self, alert_id: int) -> None:
         """Log an alert's outcome and hand it to ``on_complete`` (its completion is claimed)."""
         alert = await self._outbox.get(alert_id)
@@ -538,10 +597,47 @@ class Broadcaster:
         )
         if self._on_complete is None:
             return
+        if alert.summary_chat_id is not None:
+            # on_complete sends the "delivered N of M" message: it counts against Telegram's
+            # limits like a delivery, so it waits for a token and for the chat's cool-down.
+            await self.take_turn(alert.summary_chat_id)
         try:
             await self._on_complete(alert, summary)
         except Exception:  # a bug in the callback must not stop the deliveries; it is logged
             logger.exception("on_complete failed for alert %d", alert_id)
+
+
+class SharedRateLimiter(AIORateLimiter):
+    """The application bot's rate limiter: each message it sends first takes a turn from the
+    broadcaster (:meth:`Broadcaster.take_turn`), once :meth:`share` handed one over.
+
+    Without it, replies to reports sent while a broadcast runs at the cap would push Telegram's
+    count over it, and the 429 that follows pauses every alert for ``retry_after``.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._broadcaster: Broadcaster | None = None
+
+    def share(self, broadcaster: Broadcaster | None) -> None:
+        """Pace sends with ``broadcaster`` from now on (None: on their own again)."""
+        self._broadcaster = broadcaster
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, bool | JSONDict | list[JSONDict]]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: int | None,
+    ) -> bool | JSONDict | list[JSONDict]:
+        sends = endpoint.startswith(("send", "copyMessage", "forwardMessage"))
+        if self._broadcaster is not None and sends and endpoint != "sendChatAction":
+            await self._broadcaster.take_turn()  # the global count only: replies stay snappy
+        return await super().process_request(
+            callback, args, kwargs, endpoint, data, rate_limit_args
+        )
 
 
 def _markup(alert: Alert, language: str) -> InlineKeyboardMarkup | None:
