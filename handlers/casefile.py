@@ -16,7 +16,7 @@ from bot.digest import days_between, status_label
 from bot.i18n import Translator
 from bot.roles import Role
 from bot.text import chunks
-from handlers.common import argument_text, reply_lines, split_fields
+from handlers.common import argument_text, edit_pressed, reply_lines, split_fields
 from storage.hearings import HearingState
 from storage.people import Person
 from storage.reports import ReportKind, ReportState
@@ -279,7 +279,7 @@ async def history_turn(update: Update, context: DabylContext) -> None:
     if person is None:
         return
     text, markup = await history_page(context, person, page)
-    await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+    await edit_pressed(query, text, parse_mode=ParseMode.HTML, reply_markup=markup)
 
 
 async def picked(update: Update, context: DabylContext) -> None:
@@ -293,10 +293,10 @@ async def picked(update: Update, context: DabylContext) -> None:
         return
     if command == "history":
         text, markup = await history_page(context, person, 0)
-        await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+        await edit_pressed(query, text, parse_mode=ParseMode.HTML, reply_markup=markup)
         return
     render = case_file_text if command == "person" else status_text
-    await query.edit_message_text(await render(context, person), parse_mode=ParseMode.HTML)
+    await edit_pressed(query, await render(context, person), parse_mode=ParseMode.HTML)
 
 
 async def find(update: Update, context: DabylContext) -> None:

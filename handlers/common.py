@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
-from telegram import Message, Update
+from telegram import CallbackQuery, Message, Update
 from telegram.constants import ParseMode
+from telegram.error import BadRequest
 
 from bot.accounts import Sender
 from bot.text import chunks
@@ -23,6 +25,21 @@ def sender_of(update: Update) -> Sender | None:
         first_name=user.first_name,
         language_code=user.language_code,
     )
+
+
+async def edit_pressed(query: CallbackQuery, text: str, **kwargs: Any) -> None:
+    """Edit the message under a pressed button to ``text`` (``kwargs`` as for
+    ``edit_message_text``).
+
+    Pressing the same button again (a double tap, or an old message that already shows the
+    result) edits the message to what it already says, which Telegram refuses with "message is
+    not modified": nothing needs doing then.
+    """
+    try:
+        await query.edit_message_text(text, **kwargs)
+    except BadRequest as error:
+        if "message is not modified" not in error.message.lower():
+            raise
 
 
 def command_of(message: Message | None) -> str | None:

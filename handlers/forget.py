@@ -9,6 +9,7 @@ from bot.context import DabylContext
 from bot.i18n import Translator
 from bot.retention import ForgetOutcome
 from bot.roles import Role
+from handlers.common import edit_pressed
 from handlers.menu import refresh_menu
 
 PREFIX = "forget:"
@@ -61,17 +62,17 @@ async def pressed(update: Update, context: DabylContext) -> None:
     assert query is not None
     await query.answer()
     if query.data != DELETE:
-        await query.edit_message_text(_("Nothing was deleted. Your account stays."))
+        await edit_pressed(query, _("Nothing was deleted. Your account stays."))
         return
     outcome = await context.services.retention.forget(actor)
     refusal = _refusal(_, outcome)
     if refusal is not None:
-        await query.edit_message_text(refusal)
+        await edit_pressed(query, refusal)
         return
     assert actor is not None
     await refresh_menu(context.bot, actor.telegram_id, Role.SUBSCRIBER, actor.language)
-    await query.edit_message_text(
-        _("Your account is deleted. Send /start if you ever want to join again.")
+    await edit_pressed(
+        query, _("Your account is deleted. Send /start if you ever want to join again.")
     )
 
 

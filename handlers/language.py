@@ -7,7 +7,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot.context import DabylContext
 from bot.i18n import LANGUAGE_NAMES, LANGUAGES, language_named
-from handlers.common import argument_text
+from handlers.common import argument_text, edit_pressed
 from handlers.menu import refresh_menu
 
 CHOOSE = "lang:"
@@ -48,7 +48,7 @@ async def chosen(update: Update, context: DabylContext) -> None:
     await query.answer()
     if language not in LANGUAGES:
         return
-    await query.edit_message_text(await _switch(context, language))
+    await edit_pressed(query, await _switch(context, language))
 
 
 async def _switch(context: DabylContext, language: str) -> str:

@@ -28,7 +28,7 @@ from bot.checkins import REPORT_PREFIX
 from bot.context import DabylContext
 from bot.i18n import Translator
 from bot.reports import Draft, Problem, check
-from handlers.common import media_of
+from handlers.common import edit_pressed, media_of
 from handlers.reports import problem_reason, submit
 from storage.reports import ReportKind
 
@@ -64,7 +64,7 @@ async def _say(update: Update, text: str, markup: InlineKeyboardMarkup | None = 
     query = update.callback_query
     if query is not None:
         await query.answer()
-        await query.edit_message_text(text, reply_markup=markup, parse_mode=ParseMode.HTML)
+        await edit_pressed(query, text, reply_markup=markup, parse_mode=ParseMode.HTML)
     else:
         chat = update.effective_chat
         assert chat is not None

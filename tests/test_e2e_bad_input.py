@@ -10,6 +10,7 @@ from bot.app import DabylApplication
 from bot.services import Services
 from tests.conftest import ADMIN_ID
 from tests.fakebotapi import FakeBotAPI, FakeUser
+from tests.scenario import message_containing
 
 
 async def joined(telegram: FakeBotAPI, user_id: int, name: str) -> FakeUser:
@@ -100,3 +101,25 @@ async def test_a_failing_handler_is_logged_once_and_the_bot_keeps_serving(
     assert len(errors) == 1
     assert errors[0].getMessage() == f"Unexpected error while handling update {sent.update_id}"
     assert errors[0].exc_info is not None
+
+
+async def test_pressing_a_button_twice_is_not_an_error(
+    telegram: FakeBotAPI, bot: DabylApplication, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A double tap edits the message to what it already says: Telegram answers "message is not
+    modified", which must not reach the error handler (found by tests/test_properties.py)."""
+    asel = await joined(telegram, 6005, "Asel")
+    caplog.set_level(logging.INFO)
+    await asel.send("/forget")
+    question = await asel.expect_reply()
+    await asel.send("/lang")
+    choice = await asel.expect_reply()
+    # Both taps leave before the bot edits the message: each carries the buttons.
+    for message, data in ((question, "forget:keep"), (choice, "lang:ru")):
+        for _ in range(2):
+            await asel._callback(message, data)
+    await asel.send("/help")  # answered after all four presses
+    await message_containing(asel, "/forget")
+    assert question.text == "Nothing was deleted. Your account stays."
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
+    assert not any("something went wrong" in (m.text or "") for m in asel.messages)
