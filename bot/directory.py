@@ -36,6 +36,17 @@ class PeopleDirectory:
 
     def __init__(self, people: PeopleRepository) -> None:
         self._people = people
+        # Every name and alias, ready to rank, with the names_version it was read at: reading
+        # and preparing 1,000 people's names took about half of a /find (bench/queries.py).
+        self._candidates: tuple[int, list[Candidate]] | None = None
+
+    async def _all_names(self) -> list[Candidate]:
+        """Every person's names, re-read only after a name or alias changed in the database."""
+        version = await self._people.names_version()
+        if self._candidates is None or self._candidates[0] != version:
+            names = await self._people.names()
+            self._candidates = (version, [Candidate(pid, names) for pid, names in names])
+        return self._candidates[1]
 
     async def _visible(self, reader: Role, person_ids: list[int]) -> set[int]:
         """Which of ``person_ids`` ``reader`` may find (coordinators see unsent reports too)."""
@@ -52,7 +63,7 @@ class PeopleDirectory:
 
     async def search(self, text: str, reader: Role, limit: int = 5) -> list[Match]:
         """People whose name or alias matches ``text`` across scripts and typos, best first."""
-        candidates = [Candidate(pid, names) for pid, names in await self._people.names()]
+        candidates = await self._all_names()
         # Rank everyone, then keep whom the reader may find (a few lookups by primary key).
         ranked = rank(text, candidates, limit=limit * 4)
         visible = await self._visible(reader, [m.person_id for m in ranked])

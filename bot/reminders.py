@@ -130,8 +130,9 @@ class ReminderService:
         if self._changed is not None:
             await self._changed()
 
-    async def pending(self) -> list[Reminder]:
-        return await self._reminders.pending()
+    async def pending(self, limit: int | None = None) -> list[Reminder]:
+        """Pending reminders, soonest first; at most ``limit`` (None: all)."""
+        return await self._reminders.pending(limit)
 
     async def replan_hearing_in(
         self, conn: aiosqlite.Connection, hearing_id: int, starts_at: datetime | None

@@ -16,9 +16,6 @@ from io import BytesIO
 from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
 
 from bot.i18n import Translator
 from storage.stats import DETENTIONS, HEARINGS, RELEASES
@@ -146,6 +143,12 @@ def chart_png(counts: Sequence[WeekCount], _: Translator) -> bytes:
     """
     if not counts:
         raise ValueError("no weeks to draw")
+    # Imported here, not at the top: matplotlib and numpy are ~45 MB of resident memory that a
+    # bot which never draws a chart should not carry (bench/memory.py).
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
+
     # A Figure with its own Agg canvas, not pyplot: no global figure registry to leak into or to
     # race on from worker threads, and nothing to close; the figure is freed with its last
     # reference when this function returns.

@@ -187,6 +187,12 @@ class PeopleRepository:
             for row in rows
         ]
 
+    async def names_version(self) -> int:
+        """A number that changes whenever a name or alias is added, changed or removed (kept by
+        triggers, see migration 0011): :meth:`names` need not be read again while it stays."""
+        row = await self._db.fetch_one("SELECT version FROM names_version")
+        return int(row[0]) if row else 0
+
     async def count_in_custody(self) -> int:
         row = await self._db.fetch_one("SELECT count(*) FROM people WHERE status != 'free'")
         return int(row[0]) if row else 0

@@ -108,9 +108,11 @@ class ReminderRepository:
                 ),
             )
 
-    async def pending(self) -> list[Reminder]:
+    async def pending(self, limit: int | None = None) -> list[Reminder]:
+        """Pending reminders, soonest first; at most ``limit`` of them (None: all)."""
         rows = await self._db.fetch_all(
-            "SELECT * FROM reminders WHERE state = 'pending' ORDER BY due_at, id"
+            "SELECT * FROM reminders WHERE state = 'pending' ORDER BY due_at, id LIMIT ?",
+            (-1 if limit is None else limit,),
         )
         return [_reminder(row) for row in rows]
 

@@ -1,33 +1,39 @@
-"""How fast /status answers on a large database: 1,000 people and 100,000 events by default.
+"""Benchmark 5, queries: ``/status <name>``, ``/status``, ``/custody`` and ``/find <name>`` on a
+database of 1,000 people and 100,000 events (``--smoke``: 200 people, 10,000 events).
 
-Run from the repository root (or anywhere, after ``pip install -e .``)::
+Run from the repository root::
 
-    python benchmarks/status.py
-    python benchmarks/status.py --people 1000 --events 100000 --queries 500
+    python -m bench.queries            # 1,000 people, 100,000 events
+    python -m bench.queries --smoke    # 200 people, 10,000 events
 
-A fresh SQLite database is built in a temporary folder with the real migrations and filled with
-fictional people (Kazakh and Russian names in Latin and Cyrillic, some with aliases) and three
+A fresh SQLite database is built with the real migrations and filled with fictional people
+(Kazakh and Russian names in Latin and Cyrillic, some with patronymics and aliases) and three
 years of reports, hearings and sentences; how many events a person has is skewed, as in life (a
-few prisoners get daily health reports, most people a handful of events). Then the calls the
-/status, /custody handlers make are timed end to end, each over random people after a warm-up:
+few prisoners get daily health reports, most people a handful). 15% are in custody.
 
-* ``find`` by a typed name, exact, and by a Latin spelling of a Cyrillic name with variants or a
-  typo (the fuzzy path: every name is ranked);
-* ``status`` + ``health_lines`` for a member (sees health) and for a subscriber;
-* the whole ``/status <name>`` for a member: find, status and health lines;
-* the ``/status`` overview and ``/custody``;
-* apart from the verdict, status + health lines again and again for the one person with the most
-  health reports (their texts are read on every /status).
+Each command is timed through the service calls its handler makes (``handlers/casefile.py``),
+after a warm-up, over random people:
 
-The target is p99 under 50 ms. The database is thrown away unless ``--keep PATH`` is given.
+* ``/status <name>``: ``find`` (half typed exactly in any case, half a Latin spelling with
+  variants or a typo of a Cyrillic name: the fuzzy path ranks everyone), then ``status`` and
+  ``health_lines``; as a member (sees health) and as a subscriber;
+* ``/status`` (the overview) and ``/custody``;
+* ``/find <name>``: ``search`` and one ``get`` per match; warm, and cold (the name matcher's
+  caches cleared before every query, as after a restart; this replaces benchmarks/names.py);
+* apart from the verdict, ``/status`` again and again for the person with the most health
+  reports (their texts are read on every /status).
+
+Then once end to end, a small sample: the real application long-polling the fake Bot API (its own
+process, no added latency, so the figure is the bot's own time), from the update being available
+to the last reply message sent.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import random
-import statistics
 import sys
 import tempfile
 import time
@@ -35,19 +41,19 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from bench.common import TOKEN, Figure, ServerOptions, ServerProcess, percentile, report
+from bot import names
+from bot.clock import FrozenClock
+from bot.i18n import translator
+from bot.people import match_key
+from bot.roles import Role
+from bot.services import Services
+from bot.settings import Settings
+from storage.database import Database, to_db_time
+from tests.harness import running_bot
 
-from bot.clock import FrozenClock  # noqa: E402
-from bot.i18n import translator  # noqa: E402
-from bot.people import match_key  # noqa: E402
-from bot.roles import Role  # noqa: E402
-from bot.services import Services  # noqa: E402
-from bot.settings import Settings  # noqa: E402
-from storage.database import Database, to_db_time  # noqa: E402
-
-TOKEN = "123456789:AAHfiqksKZ8WmR2zSjiQ7_v4TMAKdiHm9T0"  # fictional; nothing is sent
 NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 SPAN = timedelta(days=3 * 365)
 TARGET_MS = 50.0
@@ -359,22 +365,17 @@ def variant(latin: str, rng: random.Random) -> str:
     return text
 
 
-def percentiles(values: Sequence[float]) -> tuple[float, float, float, float]:
-    cuts = statistics.quantiles(values, n=100, method="inclusive")
-    return cuts[49], cuts[94], cuts[98], max(values)
-
-
 @dataclass
-class Result:
+class Timing:
     label: str
-    values: list[float]
+    values: list[float]  # milliseconds
     note: str = ""
     in_verdict: bool = True
 
 
 async def timed(
     label: str, calls: Sequence[Callable[[], Awaitable[object]]], warmup: int, note: str = ""
-) -> Result:
+) -> Timing:
     """Milliseconds each call took, after ``warmup`` untimed calls."""
     for call in calls[:warmup]:
         await call()
@@ -383,7 +384,7 @@ async def timed(
         started = time.perf_counter()
         await call()
         values.append((time.perf_counter() - started) * 1000)
-    return Result(label, values, note)
+    return Timing(label, values, note)
 
 
 async def scalar(db: Database, sql: str) -> int:
@@ -392,139 +393,205 @@ async def scalar(db: Database, sql: str) -> int:
     return int(row[0])
 
 
-async def run(args: argparse.Namespace, folder: Path) -> None:
-    rng = random.Random(args.seed)
-    path = Path(args.keep) if args.keep else folder / "dabyl.sqlite3"
-    if path.exists():
-        sys.exit(f"{path} exists; pick a new path")
-    settings = Settings(  # type: ignore[call-arg]
-        _env_file=None, bot_token=TOKEN, database_path=path, admin_ids="5001", digest_time=""
+def make_settings(path: Path, **extra: Any) -> Settings:
+    return Settings(  # type: ignore[call-arg]
+        _env_file=None,
+        bot_token=TOKEN,
+        database_path=path,
+        admin_ids="5001",
+        digest_time="",
+        commands_per_minute=1000,
+        **extra,
     )
-    db = await Database.open(path)
-    await db.migrate()
-    started = time.perf_counter()
-    people = await build(db, args.people, args.events, rng)
-    print(f"built in {time.perf_counter() - started:.1f} s: {path}")
+
+
+async def service_layer(
+    db: Database, settings: Settings, people: list[Person], args: argparse.Namespace
+) -> tuple[list[Timing], dict[str, Any]]:
+    """Time each command through the service calls its handler makes."""
+    rng = random.Random(args.seed + 1)
     services = Services.build(settings, FrozenClock(NOW), db)
     casefiles, tr = services.casefiles, translator("en")
 
     tables = ["people", "person_aliases", "reports", "hearings", "sentences", "users"]
     rows = {table: await scalar(db, f"SELECT count(*) FROM {table}") for table in tables}
-    size = sum(p.stat().st_size for p in path.parent.glob(path.name + "*"))
-    events = sorted(person.events for person in people)
-    # The worst case for /status: the person with the most health reports to read.
     heaviest = await db.fetch_one(
         "SELECT person_id, count(*) FROM reports WHERE kind = 'health'"
         " AND state IN ('confirmed', 'unverified') GROUP BY person_id ORDER BY 2 DESC LIMIT 1"
     )
     assert heaviest is not None
     heavy, heavy_health = heaviest[0], heaviest[1]
-    heavy_events = people[heavy - 1].events
-    pending = await scalar(db, "SELECT count(*) FROM reports WHERE state = 'pending'")
-    custody = len(await casefiles.custody())
-    print(f"database {size / 1e6:.1f} MB; rows: " + ", ".join(f"{t} {n}" for t, n in rows.items()))
-    print(
-        f"events per person: median {events[len(events) // 2]}, max {events[-1]};"
-        f" most sent health reports {heavy_health} (person {heavy}, {heavy_events} events);"
-        f" in custody {custody}; pending reports {pending}"
-    )
+    events = sorted(person.events for person in people)
+    shape = {
+        "rows": rows,
+        "events_per_person_median": events[len(events) // 2],
+        "events_per_person_max": events[-1],
+        "in_custody": len(await casefiles.custody()),
+        "most_health_reports": heavy_health,
+    }
 
     picks = [rng.choice(people) for _ in range(args.queries)]
     warmup = min(20, args.queries)
     exact = [rng.choice([p.name, *p.aliases]) for p in picks]
     exact = [rng.choice([text, text.upper(), text.lower()]) for text in exact]
     fuzzy_people = [p for p in people if p.name != p.latin and p.latin not in p.aliases]
-    fuzzy_picks = [rng.choice(fuzzy_people) for _ in range(args.queries)]
-    fuzzy = [variant(p.latin, rng) for p in fuzzy_picks]
-    records = {p.id: await casefiles.get(p.id) for p in people}
+    fuzzy = [variant(rng.choice(fuzzy_people).latin, rng) for _ in range(args.queries)]
+    typed = [rng.choice([e, f]) for e, f in zip(exact, fuzzy, strict=True)]
 
-    async def status_of(person_id: int, role: Role) -> list[str]:
-        person = records[person_id]
-        assert person is not None
-        view = await casefiles.status(person, role)
-        return await casefiles.health_lines(person, view, tr)
-
-    async def whole(text: str) -> list[str]:
-        lookup = await casefiles.find(text, Role.MEMBER)
+    async def status(text: str, reader: Role) -> list[str]:
+        """/status <name>: what handlers/casefile.py status() and status_text() call."""
+        lookup = await casefiles.find(text, reader)
         if lookup.person is None:
             return []
-        view = await casefiles.status(lookup.person, Role.MEMBER)
-        return await casefiles.health_lines(lookup.person, view, tr)
+        view = await casefiles.status(lookup.person, reader)
+        return await casefiles.health_lines(lookup.person, view, tr) if view.show_health else []
 
-    # How often find gave the person meant (a CHOOSE with them among the buttons counts apart).
-    outcomes = {"one, right": 0, "one, wrong": 0, "choose": 0, "none": 0}
-    for person, text in zip(fuzzy_picks, fuzzy, strict=True):
-        lookup = await casefiles.find(text, Role.MEMBER)
-        if lookup.person is not None:
-            outcomes["one, right" if lookup.person.id == person.id else "one, wrong"] += 1
-        else:
-            outcomes["choose" if lookup.candidates else "none"] += 1
-    mixed = [rng.choice([e, f]) for e, f in zip(exact, fuzzy, strict=True)]
-    results = [
+    async def find(text: str, cold: bool = False) -> int:
+        """/find <name>: search, then the status line of each match."""
+        if cold:
+            names._words.cache_clear()
+        matches = await casefiles.search(text[:200], Role.SUBSCRIBER)
+        return len([await casefiles.get(m.person_id) for m in matches])
+
+    async def heavy_status() -> list[str]:
+        person = await casefiles.get(heavy)
+        assert person is not None
+        view = await casefiles.status(person, Role.MEMBER)
+        return await casefiles.health_lines(person, view, tr)
+
+    cold = typed[: min(len(typed), 200)]
+    timings = [
         await timed(
-            "find, exact name", [lambda t=t: casefiles.find(t, Role.MEMBER) for t in exact], warmup
-        ),
-        await timed(
-            "find, Latin/typo of Cyrillic",
-            [lambda t=t: casefiles.find(t, Role.MEMBER) for t in fuzzy],
+            "/status <name>, member",
+            [lambda t=t: status(t, Role.MEMBER) for t in typed],
             warmup,
-            ", ".join(f"{k} {v}" for k, v in outcomes.items()),
+            "half exact, half Latin/typo of Cyrillic",
         ),
         await timed(
-            "status+health, member",
-            [lambda p=p: status_of(p.id, Role.MEMBER) for p in picks],
-            warmup,
-        ),
-        await timed(
-            "status+health, subscriber",
-            [lambda p=p: status_of(p.id, Role.SUBSCRIBER) for p in picks],
+            "/status <name>, subscriber",
+            [lambda t=t: status(t, Role.SUBSCRIBER) for t in typed],
             warmup,
         ),
-        await timed(
-            "/status <name>, member (all)",
-            [lambda t=t: whole(t) for t in mixed],
-            warmup,
-            "find (half exact, half fuzzy) + status + health",
-        ),
-        await timed("/status overview", [casefiles.overview] * args.queries, warmup),
+        await timed("/status (overview)", [casefiles.overview] * args.queries, warmup),
         await timed("/custody", [casefiles.custody] * args.queries, warmup),
+        await timed("/find <name>, warm", [lambda t=t: find(t) for t in typed], warmup),
+        await timed(
+            "/find <name>, cold caches",
+            [lambda t=t: find(t, cold=True) for t in cold],
+            0,
+            "name matcher's cache cleared each time: the first /find after a restart;"
+            " not in the verdict",
+        ),
     ]
-    # One person looked up again and again: the worst case, shown apart from the verdict.
-    worst_case = await timed(
-        "status+health, most health",
-        [lambda: status_of(heavy, Role.MEMBER)] * min(args.queries, 100),
+    timings[-1].in_verdict = False
+    worst = await timed(
+        "/status, most health reports",
+        [heavy_status] * min(args.queries, 100),
         warmup,
-        f"person {heavy}, {heavy_health} health reports; not in the verdict",
+        f"{heavy_health} health reports; not in the verdict",
     )
-    worst_case.in_verdict = False
-    results.append(worst_case)
-    await db.close()
+    worst.in_verdict = False
+    timings.append(worst)
+    shape["sample"] = {"typed": typed[:5]}
+    return timings, shape
 
-    print(f"\n{'ms':<32}{'p50':>8}{'p95':>8}{'p99':>8}{'max':>8}  (n)")
-    worst = 0.0
-    for result in results:
-        p50, p95, p99, top = percentiles(result.values)
-        if result.in_verdict:
-            worst = max(worst, p99)
-        note = f"  {result.note}" if result.note else ""
-        print(
-            f"{result.label:<32}{p50:>8.2f}{p95:>8.2f}{p99:>8.2f}{top:>8.2f}"
-            f"  ({len(result.values)}){note}"
-        )
-    verdict = "meets" if worst < TARGET_MS else "MISSES"
-    print(f"\nworst p99 over random people {worst:.2f} ms: {verdict} the {TARGET_MS:g} ms target")
+
+async def end_to_end(path: Path, people: list[Person], samples: int, seed: int) -> list[Timing]:
+    """The same commands through the real application and the fake Bot API (no added latency):
+    from the update being available to the last reply message sent, one at a time."""
+    rng = random.Random(seed + 2)
+    member, first_name = 20_000, "User 0"  # a member, from build()
+    options = ServerOptions(latency=0.0, users=0)
+    with ServerProcess(options) as server:
+        settings = make_settings(path, telegram_api_url=server.base_url)
+        async with running_bot(settings, FrozenClock(NOW)):
+            commands = {
+                "/status <name>, e2e": [
+                    f"/status {rng.choice([p.name, variant(p.latin, rng)])}"
+                    for p in rng.sample(people, samples)
+                ],
+                "/custody, e2e": ["/custody"] * samples,
+                "/find <name>, e2e": [
+                    f"/find {variant(p.latin, rng)}" for p in rng.sample(people, samples)
+                ],
+            }
+            timings = []
+            server.send(member, first_name, "/status")  # warm-up: first update, first reply
+            await asyncio.sleep(1)
+            for label, texts in commands.items():
+                values = []
+                for text in texts:
+                    before = server.stats().sends
+                    at = server.send(member, first_name, text)
+                    values.append(await _last_reply(server, before, at) * 1000)
+                timings.append(Timing(label, values, "no added latency; not in the verdict", False))
+    return timings
+
+
+async def _last_reply(server: ServerProcess, before: int, at: float) -> float:
+    """Seconds from ``at`` to the last message sent after ``before`` sends, once it is quiet."""
+    deadline = time.monotonic() + 10
+    last_count, quiet_since = before, time.monotonic()
+    while time.monotonic() < deadline:
+        await asyncio.sleep(0.02)
+        stats = server.stats()
+        if stats.sends != last_count:
+            last_count, quiet_since = stats.sends, time.monotonic()
+        elif last_count > before and time.monotonic() - quiet_since > 0.3:
+            return max(stats.send_times[before:]) - at
+    raise TimeoutError("no reply within 10 s")
+
+
+async def run(args: argparse.Namespace, folder: Path) -> bool:
+    rng = random.Random(args.seed)
+    path = folder / "dabyl.sqlite3"
+    settings = make_settings(path)
+    db = await Database.open(path)
+    await db.migrate()
+    started = time.perf_counter()
+    people = await build(db, args.people, args.events, rng)
+    built = time.perf_counter() - started
+    timings, shape = await service_layer(db, settings, people, args)
+    await db.close()
+    if args.e2e:
+        timings += await end_to_end(path, people, args.e2e, args.seed)
+
+    figures = []
+    for timing in timings:
+        p50, p99 = percentile(timing.values, 0.50), percentile(timing.values, 0.99)
+        note = f"n={len(timing.values)}; p50 {p50:.2f} ms; max {max(timing.values):.2f} ms"
+        note += f"; {timing.note}" if timing.note else ""
+        target = f"<= {TARGET_MS:g}" if timing.in_verdict else ""
+        figures.append(Figure(f"{timing.label} p99", p99, "ms", target, note))
+    title = f"5. Queries: {args.people:,} people, {args.events:,} events"
+    return report(
+        "queries",
+        title + (" (smoke)" if args.smoke else ""),
+        figures,
+        built_s=built,
+        shape=shape,
+        timings={t.label: t.values for t in timings},
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--people", type=int, default=1000)
-    parser.add_argument("--events", type=int, default=100_000)
-    parser.add_argument("--queries", type=int, default=500)
+    parser.add_argument("--smoke", action="store_true", help="200 people, 10,000 events")
+    parser.add_argument("--people", type=int)
+    parser.add_argument("--events", type=int)
+    parser.add_argument("--queries", type=int, default=500, help="timed calls per command")
+    parser.add_argument("--e2e", type=int, default=20, help="end-to-end samples (0: none)")
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--keep", metavar="PATH", help="build the database here and keep it")
     args = parser.parse_args()
+    args.people = args.people or (200 if args.smoke else 1000)
+    args.events = args.events or (10_000 if args.smoke else 100_000)
+    if args.smoke:
+        args.queries = min(args.queries, 200)
+        args.e2e = min(args.e2e, 10)
+    logging.basicConfig(level=logging.WARNING)
     with tempfile.TemporaryDirectory() as folder:
-        asyncio.run(run(args, Path(folder)))
+        ok = asyncio.run(run(args, Path(folder)))
+    sys.exit(0 if ok else 1)
 
 
 if __name__ == "__main__":
