@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from bot.app import DabylApplication
-from bot.broadcaster import Broadcaster, OnComplete, make_sender_bot
+from bot.broadcaster import Broadcaster, OnComplete, make_sender_bot, sending_capacity
 from bot.clock import Clock, FrozenClock, SystemClock
 from bot.context import SERVICES_KEY
 from bot.roles import Role
@@ -242,6 +242,31 @@ async def test_paid_broadcast_only_when_enabled_and_the_alert_is_paid(
         calls = telegram.calls(method)
         assert len(calls) == 3
         assert {call.get("allow_paid_broadcast", False) for call in calls} == {expected}
+
+
+async def test_paid_outcomes_are_committed_together_and_only_after_telegram_answered(
+    tmp_path: Path, telegram: FakeBotAPI, clock: FrozenClock
+) -> None:
+    settings = make_settings(tmp_path, telegram_api_url=telegram.base_url, paid_broadcast=True)
+    database = await Database.open(settings.database_path)
+    await database.migrate()
+    everyone = people(telegram, 60)
+    alert = NewAlert(kind="report", text=TEXT, priority=0, paid=True)
+    async with broadcasting(settings, database, clock, batch_window=1.0) as run:
+        alert_id = await run.send(alert, [p.id for p in everyone], clock.now())
+        await telegram.wait_for_call("sendMessage", count=60)
+        await telegram.state.wait_for(lambda: telegram.stats.sends == 60, 5)
+        # Telegram has every message, and nothing is recorded yet: the outcomes wait for the
+        # batch to close. The commit then stamps them all with the same moment.
+        assert (await run.outbox.summary(alert_id)).pending == 60
+        clock.advance(timedelta(minutes=1))
+        await run.finish(alert_id)
+    deliveries = await run.outbox.deliveries(alert_id)
+    await database.close()
+
+    assert {(d.state, d.sent_at) for d in deliveries} == {(DeliveryState.SENT, clock.now())}
+    assert [received(person) for person in everyone] == [1] * 60
+    assert sending_capacity(settings) >= 100  # on their way at once: 1,000/s at 100 ms
 
 
 async def test_detention_alerts_overtake_queued_lower_priority_deliveries(
