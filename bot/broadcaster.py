@@ -272,6 +272,9 @@ class Broadcaster:
         self._texts: dict[tuple[int, str], dict[str, Any]] = {}  # see _text_fields
         self._busy_chats: set[int] = set()
         self._chat_ready: dict[int, float] = {}  # event-loop time a chat may get its next one
+        # The same, counting only what the sender sent (deliveries, summaries): replies wait for
+        # this, not for each other, so a person's replies stay quick.
+        self._sender_ready: dict[int, float] = {}
         self._paused_until = 0.0
         self._more_due = False  # the last read filled the window: more may wait in the DB
         self._woken = True
@@ -399,6 +402,7 @@ class Broadcaster:
         self._window = [d for d in rows if d.alert_id in self._alerts]
         self._window_buckets = len({id(self._bucket(d)) for d in self._window})
         self._chat_ready = {c: t for c, t in self._chat_ready.items() if t > now}
+        self._sender_ready = {c: t for c, t in self._sender_ready.items() if t > now}
 
     def _pick(self, now: float) -> tuple[Delivery | None, float]:
         """Take the first delivery in the window that may go now, or say how long to wait."""
@@ -474,6 +478,7 @@ class Broadcaster:
             loop = asyncio.get_running_loop()
             interval = PRIVATE_CHAT_INTERVAL if delivery.chat_id > 0 else GROUP_CHAT_INTERVAL
             self._chat_ready[delivery.chat_id] = loop.time() + interval
+            self._sender_ready[delivery.chat_id] = loop.time() + interval
             self._busy_chats.discard(delivery.chat_id)
             self._in_flight.pop(delivery.id, None)
             self._kick.set()
@@ -595,13 +600,18 @@ class Broadcaster:
             logger.warning("Telegram asked to pause sending for %.0f s", seconds)
             self._paused_until = until
 
-    async def take_turn(self, chat_id: int | None = None) -> None:
+    async def take_turn(
+        self, chat_id: int | None = None, *, replying_to: int | None = None
+    ) -> None:
         """Wait until a message outside the outbox may go, and account for it.
 
         Telegram's limits count every message the bot sends: replies and summaries take their
         turn with the deliveries, so that together they stay under ``BROADCAST_RATE``. With
-        ``chat_id`` the chat's cool-down applies too (a summary after the last delivery); a
-        reply to a person who is typing passes it (None).
+        ``chat_id`` the chat's cool-down applies too (a summary after the last delivery). A
+        reply (``replying_to``) waits only for what the sender itself sent that chat in the
+        last second, not for earlier replies, so a person's replies stay quick; and its chat
+        starts a cool-down, so an alert or a summary right after the reply waits instead of
+        drawing a 429 that would pause every send.
         """
         loop = asyncio.get_running_loop()
         while True:
@@ -609,14 +619,20 @@ class Broadcaster:
             ready = self._paused_until
             if chat_id is not None:
                 ready = max(ready, self._chat_ready.get(chat_id, 0.0))
+            if replying_to is not None:
+                ready = max(ready, self._sender_ready.get(replying_to, 0.0))
             wait = max(self._free.wait(now), ready - now)
-            if wait <= 0 and chat_id not in self._busy_chats:
+            busy = chat_id in self._busy_chats or replying_to in self._busy_chats
+            if wait <= 0 and not busy:
                 break
             await asyncio.sleep(max(wait, 0.01))
         self._free.take(now)
+        for chat in (chat_id, replying_to):
+            if chat is not None:
+                interval = PRIVATE_CHAT_INTERVAL if chat > 0 else GROUP_CHAT_INTERVAL
+                self._chat_ready[chat] = max(self._chat_ready.get(chat, 0.0), now + interval)
         if chat_id is not None:
-            interval = PRIVATE_CHAT_INTERVAL if chat_id > 0 else GROUP_CHAT_INTERVAL
-            self._chat_ready[chat_id] = now + interval
+            self._sender_ready[chat_id] = self._chat_ready[chat_id]
 
     async def _report(self, alert_id: int) -> None:
         """Log an alert's outcome and hand it to ``on_complete`` (its completion is claimed)."""
@@ -683,7 +699,9 @@ class SharedRateLimiter(AIORateLimiter):
     ) -> bool | JSONDict | list[JSONDict]:
         sends = endpoint.startswith(("send", "copyMessage", "forwardMessage"))
         if self._broadcaster is not None and sends and endpoint != "sendChatAction":
-            await self._broadcaster.take_turn()  # the global count only: replies stay snappy
+            # The global count only, so replies stay snappy; the chat's cool-down starts.
+            chat = data.get("chat_id")
+            await self._broadcaster.take_turn(replying_to=chat if isinstance(chat, int) else None)
         return await super().process_request(
             callback, args, kwargs, endpoint, data, rate_limit_args
         )

@@ -79,3 +79,24 @@ async def test_reply_through_the_shared_limiter_takes_a_turn(
     # A token each (10/s here), but no chat cool-down: a person's replies stay quick.
     assert 0.05 <= calls[1] - calls[0] < 0.5
     assert calls[2] - calls[1] < 0.05
+
+
+async def test_a_summary_right_after_a_reply_waits_for_the_chats_second(
+    telegram: FakeBotAPI, broadcaster: Broadcaster
+) -> None:
+    person = telegram.user(44, "Coordinator")
+    limiter = SharedRateLimiter()
+    limiter.share(broadcaster)
+    await limiter.initialize()
+    loop = asyncio.get_running_loop()
+
+    async def send() -> dict[str, object]:
+        return {}
+
+    # The receipt goes at once; the "delivered N of M" summary after it waits for the chat's
+    # one-second cool-down instead of drawing a 429 (which would pause every send).
+    await limiter.process_request(send, (), {}, "sendMessage", {"chat_id": person.id}, None)
+    replied = loop.time()
+    await broadcaster.take_turn(person.id)
+    assert loop.time() - replied >= 0.95
+    await limiter.shutdown()
