@@ -69,6 +69,7 @@ MAX_BACKOFF = timedelta(minutes=10)
 STOP_GRACE = 0.5  # seconds sends already on their way get to finish when stopping
 MAX_CAPACITY = 256
 BATCH_WINDOW = 0.025  # seconds outcomes are collected for before they are committed together
+URGENT_RESERVE = 3  # tokens of the free window reminders leave to urgent alerts and replies
 
 
 def sending_capacity(settings: Settings, rate: float | None = None) -> int:
@@ -105,14 +106,18 @@ class _Bucket:
     def __init__(self, rate: float, burst: int = 1) -> None:
         self.interval = 1.0 / rate
         self._tolerance = (burst - 1) * self.interval
+        self.reserve = 0  # tokens only urgent sends may take (see _Window)
         self._next = 0.0  # when the bucket is empty again, in event-loop seconds
 
-    def wait(self, now: float) -> float:
-        """Seconds until a token is available (0: now)."""
+    def wait(self, now: float, reserve: int = 0) -> float:
+        """Seconds until a token is available (0: now); ``reserve`` is for :class:`_Window`."""
         return max(0.0, self._next - self._tolerance - now)
 
     def take(self, now: float) -> None:
         self._next = max(self._next, now) + self.interval
+
+    def restamp(self, taken: float, at: float) -> None:
+        """The send whose token was taken at ``taken`` was surely counted by ``at``."""
 
 
 class _Window(_Bucket):
@@ -124,6 +129,12 @@ class _Window(_Bucket):
     pauses everything for ``retry_after``. Here ``guard`` absorbs that jitter; and a send that
     went late (the loop was busy) is made up for by the next ones, down to ``spacing`` of the
     interval apart, so lateness does not eat into the rate as it does with a plain schedule.
+
+    That making-up means that under a steady backlog the window fills in ``spacing`` of a
+    second and then stays shut until its oldest send slides out (≈ 0.23 s at 30/s). A send
+    that asks with a ``reserve`` (reminders: :data:`URGENT_RESERVE` tokens at 30/s) may not take
+    the window's last ``reserve`` tokens: those stay free for urgent alerts and replies, which
+    therefore wait at most ``spacing / rate`` instead of the slide.
     """
 
     def __init__(self, rate: float, guard: float = 0.03, spacing: float = 0.8) -> None:
@@ -132,20 +143,38 @@ class _Window(_Bucket):
         self._span = self._limit / rate + guard
         self._gap = spacing * self.interval
         self._recent: deque[float] = deque()  # event-loop times of the sends in the window
+        self.reserve = min(URGENT_RESERVE, self._limit // 10)  # what reminders leave free
 
-    def wait(self, now: float) -> float:
+    def wait(self, now: float, reserve: int = 0) -> float:
         recent = self._recent
         while recent and now - recent[0] >= self._span:
             recent.popleft()
         if not recent:
             return 0.0
         wait = recent[-1] + self._gap - now
-        if len(recent) >= self._limit:
-            wait = max(wait, recent[0] + self._span - now)
+        # Free once the window holds fewer than ``limit - reserve``: when enough slid out.
+        over = len(recent) - (self._limit - reserve)
+        if over >= 0:
+            wait = max(wait, recent[over] + self._span - now)
         return max(0.0, wait)
 
     def take(self, now: float) -> None:
         self._recent.append(now)
+
+    def restamp(self, taken: float, at: float) -> None:
+        """Count the send taken at ``taken`` as made at ``at`` (when its answer came).
+
+        A reply or a summary can reach Telegram well after its turn (PTB's limiter, a database
+        read, the network); counted from its turn it could slip into the same second as the
+        30 sends after it. Counted from its answer, the window errs on the safe side.
+        """
+        recent = self._recent
+        with contextlib.suppress(ValueError):
+            recent.remove(taken)
+            index = len(recent)
+            while index > 0 and recent[index - 1] > at:
+                index -= 1
+            recent.insert(index, at)
 
 
 class _Recorder:
@@ -423,10 +452,11 @@ class Broadcaster:
             bucket = self._bucket(delivery)
             if bucket in empty:
                 continue
-            token = bucket.wait(now)
+            # Reminders (priority > 0) leave the free window's last tokens to urgent alerts.
+            token = bucket.wait(now, bucket.reserve if delivery.priority > 0 else 0)
             if token > 0:
                 wait = min(wait, token)
-                empty.append(bucket)
+                empty.append(bucket)  # the window is in priority order: later ones wait too
                 if len(empty) >= self._window_buckets:
                     break  # nothing further down could go either
                 continue
@@ -602,7 +632,7 @@ class Broadcaster:
 
     async def take_turn(
         self, chat_id: int | None = None, *, replying_to: int | None = None
-    ) -> None:
+    ) -> float:
         """Wait until a message outside the outbox may go, and account for it.
 
         Telegram's limits count every message the bot sends: replies and summaries take their
@@ -633,6 +663,26 @@ class Broadcaster:
                 self._chat_ready[chat] = max(self._chat_ready.get(chat, 0.0), now + interval)
         if chat_id is not None:
             self._sender_ready[chat_id] = self._chat_ready[chat_id]
+        return now
+
+    def sent(self, taken: float, chat_id: int | None = None) -> None:
+        """A message that took its turn at ``taken`` got its answer: count it from now in the
+        rate window, and start ``chat_id``'s cool-down from now (see :meth:`replied`)."""
+        self._free.restamp(taken, asyncio.get_running_loop().time())
+        if chat_id is not None:
+            self.replied(chat_id)
+
+    def replied(self, chat_id: int) -> None:
+        """A reply to ``chat_id`` (see :meth:`take_turn`) got its answer: the chat's cool-down
+        runs from now, as after a delivery, not from when the reply took its turn.
+
+        Between the turn and Telegram counting the reply lie PTB's own limiter and the network;
+        a summary sent one second after the turn could reach Telegram within a second of the
+        reply and draw a 429.
+        """
+        interval = PRIVATE_CHAT_INTERVAL if chat_id > 0 else GROUP_CHAT_INTERVAL
+        ready = asyncio.get_running_loop().time() + interval
+        self._chat_ready[chat_id] = max(self._chat_ready.get(chat_id, 0.0), ready)
 
     async def _report(self, alert_id: int) -> None:
         """Log an alert's outcome and hand it to ``on_complete`` (its completion is claimed)."""
@@ -654,11 +704,14 @@ class Broadcaster:
         if alert.summary_chat_id is not None:
             # on_complete sends the "delivered N of M" message: it counts against Telegram's
             # limits like a delivery, so it waits for a token and for the chat's cool-down.
-            await self.take_turn(alert.summary_chat_id)
+            taken = await self.take_turn(alert.summary_chat_id)
         try:
             await self._on_complete(alert, summary)
         except Exception:  # a bug in the callback must not stop the deliveries; it is logged
             logger.exception("on_complete failed for alert %d", alert_id)
+        finally:
+            if alert.summary_chat_id is not None:
+                self.sent(taken, alert.summary_chat_id)
 
 
 async def _call(bot: Bot, method: str, chat_id: int, fields: dict[str, Any]) -> None:
@@ -701,7 +754,15 @@ class SharedRateLimiter(AIORateLimiter):
         if self._broadcaster is not None and sends and endpoint != "sendChatAction":
             # The global count only, so replies stay snappy; the chat's cool-down starts.
             chat = data.get("chat_id")
-            await self._broadcaster.take_turn(replying_to=chat if isinstance(chat, int) else None)
+            broadcaster = self._broadcaster
+            chat = chat if isinstance(chat, int) else None
+            taken = await broadcaster.take_turn(replying_to=chat)
+            try:
+                return await super().process_request(
+                    callback, args, kwargs, endpoint, data, rate_limit_args
+                )
+            finally:
+                broadcaster.sent(taken, chat)
         return await super().process_request(
             callback, args, kwargs, endpoint, data, rate_limit_args
         )
