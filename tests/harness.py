@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 from bot.app import DabylApplication, build_application
@@ -11,13 +11,19 @@ from bot.settings import Settings
 
 
 @asynccontextmanager
-async def running_bot(settings: Settings, clock: Clock) -> AsyncIterator[DabylApplication]:
+async def running_bot(
+    settings: Settings,
+    clock: Clock,
+    *,
+    stop: Callable[[DabylApplication], None] | None = None,
+) -> AsyncIterator[DabylApplication]:
     """Start the application with long polling; stop and close it on exit.
 
     ``run_polling`` does the same steps, but also owns the event loop and signal handlers, which
-    pytest-asyncio owns here.
+    pytest-asyncio owns here. ``stop`` is what ``/panic`` calls (see ``build_application``): the
+    default, ``stop_running``, would stop pytest's event loop.
     """
-    application = build_application(settings, clock)
+    application = build_application(settings, clock, stop=stop)
     await application.initialize()
     assert application.post_init is not None
     await application.post_init(application)

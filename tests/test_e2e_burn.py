@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import timedelta
 
-from bot.app import DabylApplication, build_application
+from bot.app import DabylApplication
 from bot.clock import FrozenClock
 from bot.roles import Role
 from bot.settings import Settings
 from tests.conftest import ADMIN_ID
 from tests.fakebotapi import FakeBotAPI
+from tests.harness import running_bot
 from tests.scenario import join, message_containing, services_of
 
 INVITE_LINK = re.compile(r"\?start=([A-Za-z0-9_-]{16,64})")
@@ -100,37 +99,13 @@ async def test_coordinator_cannot_burn_a_coordinator_and_nobody_twice(
     await marat.expect_no_reply(within=0.3)
 
 
-@asynccontextmanager
-async def bot_with_stop(
-    settings: Settings, clock: FrozenClock, stopped: asyncio.Event
-) -> AsyncIterator[DabylApplication]:
-    """Like tests.harness.running_bot, with /panic's stop recorded instead of stopping the loop
-    (``stop_running`` would stop pytest's event loop); on exit it shuts down as run_polling
-    does once stopped."""
-    application = build_application(settings, clock, stop=lambda _: stopped.set())
-    await application.initialize()
-    assert application.post_init is not None
-    await application.post_init(application)
-    await application.start()
-    assert application.updater is not None
-    await application.updater.start_polling(poll_interval=0, timeout=1)
-    try:
-        yield application
-    finally:
-        await application.updater.stop()
-        await application.stop()
-        await application.shutdown()
-        assert application.post_shutdown is not None
-        await application.post_shutdown(application)
-
-
 async def test_panic_needs_a_confirm_within_a_minute_then_deletes_everything(
     telegram: FakeBotAPI, bot_settings: Settings, clock: FrozenClock
 ) -> None:
     path = bot_settings.database_path
     files = [path.with_name(path.name + suffix) for suffix in ("", "-wal", "-shm")]
     stopped = asyncio.Event()
-    async with bot_with_stop(bot_settings, clock, stopped) as application:
+    async with running_bot(bot_settings, clock, stop=lambda _: stopped.set()) as application:
         aigerim = await join(telegram, application, ADMIN_ID, "Aigerim Nurlanovna")
         daniyar = await join(telegram, application, 6001, "Daniyar Sarsenbayev", Role.COORDINATOR)
         await daniyar.send("/panic")
