@@ -14,7 +14,7 @@ from bot.broadcaster import MAX_CAPACITY
 from storage.database import Database
 from storage.outbox import NewAlert, OutboxRepository
 from tests.conftest import ADMIN_ID, TOKEN
-from tests.fakebotapi import FakeBotAPI
+from tests.fakebotapi import FakeBotAPI, FakeUser
 
 ROOT = Path(__file__).resolve().parents[1]
 TEXT = "🚨 <b>Detained</b>: Aigerim, near the akimat"
@@ -40,25 +40,22 @@ async def start_bot(
     )  # fmt: skip
 
 
-async def test_a_killed_bot_resumes_the_alert_and_nobody_is_missed(
-    tmp_path: Path, telegram: FakeBotAPI
-) -> None:
-    everyone = [telegram.user(30_000 + i, f"Subscriber {i}") for i in range(RECIPIENTS)]
-    db = await Database.open(tmp_path / "dabyl.sqlite3")
+async def enqueue(path: Path, chat_ids: list[int], *, paid: bool = False) -> int:
+    """The alert, queued in the database before the bot first starts."""
+    db = await Database.open(path)
     await db.migrate()
-    outbox = OutboxRepository(db)
-    alert_id = await outbox.enqueue(
-        NewAlert(kind="report", text=TEXT, priority=0), [p.id for p in everyone], datetime.now(UTC)
-    )
+    alert = NewAlert(kind="report", text=TEXT, priority=0, paid=paid)
+    alert_id = await OutboxRepository(db).enqueue(alert, chat_ids, datetime.now(UTC))
     await db.close()
+    return alert_id
 
-    process = await start_bot(tmp_path, telegram)
+
+async def finish(
+    telegram: FakeBotAPI, process: asyncio.subprocess.Process, everyone: list[FakeUser]
+) -> int:
+    """Wait until everyone has the alert, stop the bot with SIGTERM; return the duplicates."""
+    stderr = b""
     try:
-        assert await telegram.state.wait_for(lambda: telegram.stats.sends >= 150, 30)
-        process.kill()  # SIGKILL: no shutdown code runs
-        await process.wait()
-        at_kill = telegram.stats.sends
-        process = await start_bot(tmp_path, telegram)
         got_all = await telegram.state.wait_for(
             lambda: all(person.record.bot_messages for person in everyone), 60
         )
@@ -69,17 +66,39 @@ async def test_a_killed_bot_resumes_the_alert_and_nobody_is_missed(
             _, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
     assert process.returncode == 0, stderr.decode()
     assert "Traceback" not in stderr.decode()
-
     counts = Counter(len(person.messages) for person in everyone)
-    duplicates = sum((n - 1) * people for n, people in counts.items())
-    print(f"\nkilled after {at_kill} of {RECIPIENTS} sends; duplicates after restart: {duplicates}")
     assert set(counts) <= {1, 2}, counts
-    db = await Database.open(tmp_path / "dabyl.sqlite3")
+    return sum((n - 1) * people for n, people in counts.items())
+
+
+async def completion(path: Path, alert_id: int) -> tuple[int, int, bool]:
+    """(sent, pending, completed) of the alert, read from the database after the run."""
+    db = await Database.open(path)
     summary = await OutboxRepository(db).summary(alert_id)
     alert = await OutboxRepository(db).get(alert_id)
     await db.close()
-    assert (summary.sent, summary.pending) == (RECIPIENTS, 0)
-    assert alert is not None and alert.completed_at is not None
+    return summary.sent, summary.pending, alert is not None and alert.completed_at is not None
+
+
+async def test_a_killed_bot_resumes_the_alert_and_nobody_is_missed(
+    tmp_path: Path, telegram: FakeBotAPI
+) -> None:
+    everyone = [telegram.user(30_000 + i, f"Subscriber {i}") for i in range(RECIPIENTS)]
+    path = tmp_path / "dabyl.sqlite3"
+    alert_id = await enqueue(path, [p.id for p in everyone])
+
+    process = await start_bot(tmp_path, telegram)
+    try:
+        assert await telegram.state.wait_for(lambda: telegram.stats.sends >= 150, 30)
+    finally:
+        process.kill()  # SIGKILL: no shutdown code runs
+        await process.wait()
+    at_kill = telegram.stats.sends
+    process = await start_bot(tmp_path, telegram)
+    duplicates = await finish(telegram, process, everyone)
+
+    print(f"\nkilled after {at_kill} of {RECIPIENTS} sends; duplicates after restart: {duplicates}")
+    assert await completion(path, alert_id) == (RECIPIENTS, 0, True)
 
 
 async def test_a_paid_broadcast_killed_between_answers_and_their_commit_loses_nobody(
@@ -89,44 +108,25 @@ async def test_a_paid_broadcast_killed_between_answers_and_their_commit_loses_no
     # collected, so those chats get the alert again after the restart. A duplicate, never a loss.
     recipients = 1500
     everyone = [telegram.user(40_000 + i, f"Subscriber {i}") for i in range(recipients)]
-    db = await Database.open(tmp_path / "dabyl.sqlite3")
-    await db.migrate()
-    outbox = OutboxRepository(db)
-    alert = NewAlert(kind="report", text=TEXT, priority=0, paid=True)
-    alert_id = await outbox.enqueue(alert, [p.id for p in everyone], datetime.now(UTC))
-    await db.close()
+    path = tmp_path / "dabyl.sqlite3"
+    alert_id = await enqueue(path, [p.id for p in everyone], paid=True)
 
     paid = {"PAID_BROADCAST": "true"}
     process = await start_bot(tmp_path, telegram, **paid)
     try:
         assert await telegram.state.wait_for(lambda: telegram.stats.sends >= 400, 30)
+    finally:
         process.kill()
         await process.wait()
-        await asyncio.sleep(0.2)  # requests already on the wire are answered to no one
-        at_kill = telegram.stats.sends
-        db = await Database.open(tmp_path / "dabyl.sqlite3")
-        recorded = (await OutboxRepository(db).summary(alert_id)).sent
-        await db.close()
-        process = await start_bot(tmp_path, telegram, **paid)
-        got_all = await telegram.state.wait_for(
-            lambda: all(person.record.bot_messages for person in everyone), 60
-        )
-        assert got_all, f"{sum(1 for p in everyone if not p.messages)} subscribers got nothing"
-    finally:
-        if process.returncode is None:
-            process.send_signal(signal.SIGTERM)
-            _, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
-    assert process.returncode == 0, stderr.decode()
-    assert "Traceback" not in stderr.decode()
+    await asyncio.sleep(0.2)  # requests already on the wire are answered to no one
+    at_kill = telegram.stats.sends
+    recorded, _pending, _done = await completion(path, alert_id)
+    process = await start_bot(tmp_path, telegram, **paid)
+    duplicates = await finish(telegram, process, everyone)
 
-    counts = Counter(len(person.messages) for person in everyone)
-    duplicates = sum((n - 1) * people for n, people in counts.items())
     print(f"\nkilled after {at_kill} paid sends, {recorded} recorded; duplicates: {duplicates}")
     assert recorded <= at_kill  # nothing is recorded as sent before Telegram has it
-    assert set(counts) <= {1, 2}, counts
     # Only sends whose outcome was not committed yet go again: at most what was on its way.
     assert duplicates <= at_kill - recorded <= MAX_CAPACITY + 100
-    db = await Database.open(tmp_path / "dabyl.sqlite3")
-    summary = await OutboxRepository(db).summary(alert_id)
-    await db.close()
-    assert (summary.sent, summary.pending) == (recipients, 0)
+    sent, pending, _done = await completion(path, alert_id)
+    assert (sent, pending) == (recipients, 0)
