@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
 from bot.dates import normalize
-from bot.i18n import LANGUAGES, Translator, render, translator
+from bot.i18n import Translator, render
 from bot.reports import MAX_DETAILS_LENGTH, MAX_PLACE_LENGTH, Draft
 from bot.roles import Role
 from bot.settings import Settings
@@ -429,7 +429,7 @@ class CheckinService:
             kind=ALERT_KIND,
             text=render(lambda _: warning_text(_, checkin, zone, now)),
             priority=CHECKIN_PRIORITY,
-            keyboard=_by_language(lambda _: safe_keyboard(_, checkin.id)),
+            keyboard=render(lambda _: safe_keyboard(_, checkin.id)),
         )
         member = await self._users.get(checkin.member_id)
         # A burned member's phone is in other hands: whoever holds it must not be offered the
@@ -453,7 +453,7 @@ class CheckinService:
             kind=ALERT_KIND,
             text=render(lambda _: alert_text(_, checkin, member, zone, late=late)),
             priority=CHECKIN_PRIORITY,
-            keyboard=_by_language(lambda _: report_keyboard(_, checkin.id)),
+            keyboard=render(lambda _: report_keyboard(_, checkin.id)),
             protect_content=True,
         )
         async with self._db.transaction() as conn:
@@ -464,8 +464,3 @@ class CheckinService:
         if not chat_ids:
             logger.warning("Check-in %d ran out and there is no coordinator to alert", checkin.id)
         return True
-
-
-def _by_language(write: Callable[[Translator], Keyboard]) -> dict[str, Keyboard]:
-    """Buttons written once per language, like :func:`bot.i18n.render` does for texts."""
-    return {language: write(translator(language)) for language in LANGUAGES}

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import gettext
 import io
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from functools import cache
 from pathlib import Path
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from babel import Locale
@@ -37,8 +38,7 @@ LANGUAGE_NAMES = {"kk": "Қазақша", "ru": "Русский", "en": "English
 # supporters and journalists in other time zones: a 24-hour clock (en_GB) avoids AM/PM slips.
 FORMAT_LOCALES = {"kk": "kk_KZ", "ru": "ru_RU", "en": "en_GB"}
 
-# One text per language, e.g. an alert rendered once for each language its readers speak.
-Texts = Mapping[str, str]
+T = TypeVar("T")
 
 
 def N_(message: str) -> str:
@@ -164,6 +164,6 @@ def translator(language: str) -> Translator:
     return Translator(language_of(language) or SOURCE_LANGUAGE)
 
 
-def render(write: Callable[[Translator], str]) -> dict[str, str]:
-    """Write a text once per language, e.g. an alert before it goes to readers of all three."""
+def render(write: Callable[[Translator], T]) -> dict[str, T]:
+    """Write something once per language (an alert's text, its buttons) for readers of all three."""
     return {language: write(translator(language)) for language in LANGUAGES}
