@@ -505,10 +505,9 @@ class Broadcaster:
                 await self._recorder.write(outcome)
         finally:
             # Only now may the delivery be read again: its outcome is committed.
-            loop = asyncio.get_running_loop()
-            interval = PRIVATE_CHAT_INTERVAL if delivery.chat_id > 0 else GROUP_CHAT_INTERVAL
-            self._chat_ready[delivery.chat_id] = loop.time() + interval
-            self._sender_ready[delivery.chat_id] = loop.time() + interval
+            ready = asyncio.get_running_loop().time() + _cool_down(delivery.chat_id)
+            self._chat_ready[delivery.chat_id] = ready
+            self._sender_ready[delivery.chat_id] = ready
             self._busy_chats.discard(delivery.chat_id)
             self._in_flight.pop(delivery.id, None)
             self._kick.set()
@@ -659,8 +658,7 @@ class Broadcaster:
         self._free.take(now)
         for chat in (chat_id, replying_to):
             if chat is not None:
-                interval = PRIVATE_CHAT_INTERVAL if chat > 0 else GROUP_CHAT_INTERVAL
-                self._chat_ready[chat] = max(self._chat_ready.get(chat, 0.0), now + interval)
+                self._cool_from(chat, now)
         if chat_id is not None:
             self._sender_ready[chat_id] = self._chat_ready[chat_id]
         return now
@@ -680,8 +678,12 @@ class Broadcaster:
         a summary sent one second after the turn could reach Telegram within a second of the
         reply and draw a 429.
         """
-        interval = PRIVATE_CHAT_INTERVAL if chat_id > 0 else GROUP_CHAT_INTERVAL
-        ready = asyncio.get_running_loop().time() + interval
+        self._cool_from(chat_id, asyncio.get_running_loop().time())
+
+    def _cool_from(self, chat_id: int, start: float) -> None:
+        """``chat_id`` may get its next message one cool-down after ``start`` (never sooner than
+        it already had to wait)."""
+        ready = start + _cool_down(chat_id)
         self._chat_ready[chat_id] = max(self._chat_ready.get(chat_id, 0.0), ready)
 
     async def _report(self, alert_id: int) -> None:
@@ -712,6 +714,11 @@ class Broadcaster:
         finally:
             if alert.summary_chat_id is not None:
                 self.sent(taken, alert.summary_chat_id)
+
+
+def _cool_down(chat_id: int) -> float:
+    """Seconds between two messages to a chat: private chats (positive ids), or groups."""
+    return PRIVATE_CHAT_INTERVAL if chat_id > 0 else GROUP_CHAT_INTERVAL
 
 
 async def _call(bot: Bot, method: str, chat_id: int, fields: dict[str, Any]) -> None:
