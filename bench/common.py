@@ -1,6 +1,6 @@
 """Shared pieces of the benchmark suite: the fake Bot API in its own process, figures, results.
 
-Every benchmark runs the fake Telegram Bot API server from the test harness (tests/fakebotapi)
+Every benchmark runs the fake Telegram Bot API server from the test harness (fakebotapi/)
 in a process of its own, so the server does not share the bot's CPU time, with a delay per
 request (default 80 ms, about what Telegram is away from a server in Almaty) so the figures
 reflect a real network. The bot runs in the benchmark's own process, unchanged.
@@ -28,7 +28,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from tests.fakebotapi import FakeBotAPI  # noqa: E402
+from fakebotapi import FakeBotAPI  # noqa: E402
+from tests.bot_api_schema import bot_api_schema  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 TOKEN = "123456789:AAHfiqksKZ8WmR2zSjiQ7_v4TMAKdiHm9T0"
@@ -76,7 +77,7 @@ def _serve(conn: Connection, options: ServerOptions) -> None:
     """The server's process: serve until told to stop; answer ``stats`` and ``reset``."""
 
     async def main() -> None:
-        server = FakeBotAPI(latency=options.latency)
+        server = FakeBotAPI(latency=options.latency, schema=bot_api_schema())
         await server.start()
         for i in range(options.users):
             server.user(options.first_id + i, f"Subscriber {i}")

@@ -38,9 +38,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench.common import FIRST_ID, ROOT, TOKEN, Figure, ServerOptions, ServerProcess, report
+from fakebotapi import FakeBotAPI
 from storage.database import Database
 from storage.outbox import NewAlert, OutboxRepository
-from tests.fakebotapi import FakeBotAPI
 
 ADMIN_ID = 5001
 TEXT = "🚨 <b>Detained</b>: Aigerim Nurlanovna, Abay square, Almaty"

@@ -15,9 +15,10 @@ from bot.clock import FrozenClock
 from bot.roles import Role
 from bot.services import Services
 from bot.settings import Settings
+from fakebotapi import FakeBotAPI
 from storage.database import Database
 from storage.users import User
-from tests.fakebotapi import FakeBotAPI
+from tests.bot_api_schema import bot_api_schema
 from tests.harness import running_bot
 
 TOKEN = "123456789:AAHfiqksKZ8WmR2zSjiQ7_v4TMAKdiHm9T0"
@@ -70,7 +71,7 @@ async def person(services: Services, telegram_id: int, name: str, role: Role) ->
 @pytest.fixture
 async def telegram() -> AsyncIterator[FakeBotAPI]:
     """The fake Bot API; the test fails if the bot sent anything the schema does not allow."""
-    server = FakeBotAPI(bot_username="dabyl_test_bot")
+    server = FakeBotAPI(bot_username="dabyl_test_bot", schema=bot_api_schema())
     await server.start()
     yield server
     await server.stop()

@@ -7,8 +7,8 @@ import asyncio
 from bot.app import DabylApplication
 from bot.roles import Role
 from bot.services import Services
-from tests.fakebotapi import FakeBotAPI, FakeUser
-from tests.fakebotapi.state import SentMessage
+from fakebotapi import FakeBotAPI, FakeUser
+from fakebotapi.state import SentMessage
 
 
 def services_of(application: DabylApplication) -> Services:

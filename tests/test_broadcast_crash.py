@@ -11,10 +11,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.broadcaster import MAX_CAPACITY
+from fakebotapi import FakeBotAPI, FakeUser
 from storage.database import Database
 from storage.outbox import NewAlert, OutboxRepository
 from tests.conftest import ADMIN_ID, TOKEN
-from tests.fakebotapi import FakeBotAPI, FakeUser
 
 ROOT = Path(__file__).resolve().parents[1]
 TEXT = "🚨 <b>Detained</b>: Aigerim, near the akimat"

@@ -11,10 +11,10 @@ import pytest
 from bot.broadcaster import Broadcaster, SharedRateLimiter, _Window, make_sender_bot
 from bot.clock import SystemClock
 from bot.settings import Settings
+from fakebotapi import FakeBotAPI
 from storage.database import Database
 from storage.outbox import Alert, Delivery, DeliveryState, OutboxRepository
 from storage.users import UserRepository
-from tests.fakebotapi import FakeBotAPI
 
 
 @pytest.fixture

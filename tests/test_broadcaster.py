@@ -20,11 +20,11 @@ from bot.context import SERVICES_KEY
 from bot.roles import Role
 from bot.services import Services
 from bot.settings import Settings
+from fakebotapi import FakeBotAPI, FakeUser
 from storage.database import Database
 from storage.outbox import Alert, DeliveryState, DeliverySummary, NewAlert, OutboxRepository
 from storage.users import UserRepository
 from tests.conftest import ADMIN_ID, make_settings
-from tests.fakebotapi import FakeBotAPI, FakeUser
 
 TEXT = "🚨 <b>Detained</b>: Aigerim, near the akimat"
 FIRST_ID = 20_000

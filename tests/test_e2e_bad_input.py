@@ -8,8 +8,8 @@ import pytest
 
 from bot.app import DabylApplication
 from bot.services import Services
+from fakebotapi import FakeBotAPI, FakeUser
 from tests.conftest import ADMIN_ID
-from tests.fakebotapi import FakeBotAPI, FakeUser
 from tests.scenario import message_containing
 
 

@@ -10,8 +10,8 @@ from bot.app import DabylApplication
 from bot.clock import FrozenClock
 from bot.roles import Role
 from bot.settings import Settings
+from fakebotapi import FakeBotAPI
 from tests.conftest import ADMIN_ID
-from tests.fakebotapi import FakeBotAPI
 from tests.harness import running_bot
 from tests.scenario import join, message_containing, services_of
 

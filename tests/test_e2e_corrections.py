@@ -9,8 +9,8 @@ from telegram import Update
 from bot.app import DabylApplication
 from bot.clock import FrozenClock
 from bot.roles import Role
+from fakebotapi import FakeBotAPI
 from tests.conftest import ADMIN_ID
-from tests.fakebotapi import FakeBotAPI
 from tests.scenario import join, message_containing, services_of
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from bot.app import DabylApplication
 from bot.roles import Role
-from tests.fakebotapi import FakeBotAPI
+from fakebotapi import FakeBotAPI
 from tests.scenario import join, message_containing
 
 

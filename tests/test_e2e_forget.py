@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from bot.app import DabylApplication
 from bot.roles import Role
+from fakebotapi import FakeBotAPI
 from tests.conftest import ADMIN_ID
-from tests.fakebotapi import FakeBotAPI
 from tests.scenario import join, message_containing, services_of
 
 

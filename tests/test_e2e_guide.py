@@ -6,7 +6,7 @@ import pytest
 
 from bot.app import DabylApplication
 from bot.guide import GUIDES, guide_path, render_guide
-from tests.fakebotapi import FakeBotAPI
+from fakebotapi import FakeBotAPI
 from tests.scenario import join, message_containing, services_of
 
 

@@ -13,8 +13,8 @@ from bot.clock import FrozenClock
 from bot.people import Status
 from bot.roles import Role
 from bot.settings import Settings
+from fakebotapi import FakeBotAPI
 from tests.conftest import ADMIN_ID, make_settings
-from tests.fakebotapi import FakeBotAPI
 from tests.harness import running_bot
 from tests.scenario import join, message_containing, services_of
 

@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 from bot.app import DabylApplication
 from bot.i18n import translator
 from bot.roles import Role
+from fakebotapi import FakeBotAPI
+from fakebotapi.people import FakeUser
 from tests.conftest import ADMIN_ID
-from tests.fakebotapi import FakeBotAPI
-from tests.fakebotapi.people import FakeUser
 from tests.scenario import join, message_containing, services_of
 
 KAZAKH_LETTERS = set("әғқңөұүһіӘҒҚҢӨҰҮҺІ")

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from fakebotapi import FakeBotAPI
 from tests.conftest import ADMIN_ID, TOKEN
-from tests.fakebotapi import FakeBotAPI
 
 ROOT = Path(__file__).resolve().parents[1]
 SECRET_WORDS = "Aigerim was taken near the akimat"

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from bot.clock import SystemClock
 from bot.roles import Role
+from fakebotapi import FakeBotAPI
 from tests.conftest import make_settings
-from tests.fakebotapi import FakeBotAPI
 from tests.harness import running_bot
 from tests.scenario import join, message_containing, services_of
 

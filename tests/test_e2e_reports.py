@@ -12,9 +12,9 @@ from bot.app import DabylApplication
 from bot.clock import FrozenClock
 from bot.people import Status
 from bot.roles import Role
+from fakebotapi import FakeBotAPI
 from storage.reports import ReportState
 from tests.conftest import ADMIN_ID, make_settings
-from tests.fakebotapi import FakeBotAPI
 from tests.harness import running_bot
 from tests.scenario import join, message_containing, services_of
 

@@ -12,8 +12,8 @@ from bot.commands import COMMANDS, Command
 from bot.roles import Role
 from bot.services import Services
 from bot.settings import Settings
+from fakebotapi import FakeBotAPI
 from tests.conftest import ADMIN_ID
-from tests.fakebotapi import FakeBotAPI
 from tests.harness import running_bot
 
 INVITE_LINK = re.compile(r"https://t\.me/dabyl_test_bot\?start=([A-Za-z0-9_-]{16,64})")

@@ -6,7 +6,6 @@ import asyncio
 import datetime as dtm
 import json
 import time
-import warnings
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -32,7 +31,8 @@ from telegram.ext import (
     ContextTypes,
 )
 
-from tests.fakebotapi import FakeBotAPI, SchemaError, SentMessage
+from fakebotapi import FakeBotAPI, SchemaError, SentMessage
+from tests.bot_api_schema import bot_api_schema
 
 TOKEN = "123456:TEST-TOKEN"
 ALICE = 1001
@@ -47,7 +47,7 @@ def _timedelta_retry_after(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 async def server() -> AsyncIterator[FakeBotAPI]:
     """A running fake server; the test fails if the bot misused the Bot API."""
-    fake = FakeBotAPI(bot_username="dabyl_test_bot")
+    fake = FakeBotAPI(bot_username="dabyl_test_bot", schema=bot_api_schema())
     await fake.start()
     yield fake
     await fake.stop()
@@ -430,17 +430,27 @@ async def test_wait_for_call_and_unimplemented(server: FakeBotAPI, bot: Bot) -> 
 # -- schema file handling ---------------------------------------------------------------------
 async def test_missing_schema(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     missing = tmp_path / "nope.json"
-    monkeypatch.setenv("CI", "true")
     with pytest.raises(SchemaError, match="schema not found"):
-        await FakeBotAPI(schema=missing).start()
-    monkeypatch.setenv("CI", "")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        fake = FakeBotAPI(schema=missing)
-    async with fake, Bot(TOKEN, base_url=fake.base_url) as client:
+        FakeBotAPI(schema=missing)
+    monkeypatch.setenv("BOT_API_SCHEMA", str(missing))
+    bot_api_schema.cache_clear()
+    try:
+        monkeypatch.setenv("CI", "true")
+        with pytest.raises(SchemaError, match="BOT_API_SCHEMA"):
+            bot_api_schema()
+        monkeypatch.setenv("CI", "")
+        with pytest.warns(UserWarning, match="validation is disabled"):
+            assert bot_api_schema() is None
+    finally:
+        bot_api_schema.cache_clear()
+
+
+async def test_without_a_schema_strings_stay_strings() -> None:
+    """Practice mode runs with no schema: parameters are decoded by guesswork, not validated."""
+    async with FakeBotAPI() as fake, Bot(TOKEN, base_url=fake.base_url) as client:
         assert (await client.get_me()).username == "dabyl_test_bot"
         fake.user(ALICE, "Aigerim")
-        await client.send_message(ALICE, "123")  # stays a string without a schema
+        await client.send_message(ALICE, "123")
     assert fake.calls("sendMessage") == [{"chat_id": ALICE, "text": "123"}]
 
 

@@ -9,8 +9,9 @@ import pytest
 from telegram import Bot
 from telegram.error import NetworkError, RetryAfter, TimedOut
 
-from tests.fakebotapi import FakeBotAPI
-from tests.fakebotapi.limits import RandomFaults, ServerStats
+from fakebotapi import FakeBotAPI
+from fakebotapi.limits import RandomFaults, ServerStats
+from tests.bot_api_schema import bot_api_schema
 
 TOKEN = "123456:TEST-TOKEN"
 ALICE = 1001
@@ -23,7 +24,7 @@ def _timedelta_retry_after(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 async def server() -> AsyncIterator[FakeBotAPI]:
-    fake = FakeBotAPI(bot_username="dabyl_test_bot")
+    fake = FakeBotAPI(bot_username="dabyl_test_bot", schema=bot_api_schema())
     await fake.start()
     yield fake
     await fake.stop()

@@ -11,7 +11,7 @@ from bot.app import DabylApplication
 from bot.clock import FrozenClock
 from bot.flood import FloodGuard, Verdict
 from bot.i18n import translator
-from tests.fakebotapi import FakeBotAPI
+from fakebotapi import FakeBotAPI
 from tests.scenario import join, services_of
 
 MINUTE = timedelta(minutes=1)

@@ -9,8 +9,8 @@ import pytest
 
 from bot.app import DabylApplication
 from bot.roles import Role
+from fakebotapi import FakeBotAPI
 from tests.conftest import ADMIN_ID, TOKEN
-from tests.fakebotapi import FakeBotAPI
 from tests.scenario import join, message_containing
 
 SECRETS = (

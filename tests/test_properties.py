@@ -29,8 +29,9 @@ from hypothesis import strategies as st
 from bot.clock import FrozenClock
 from bot.commands import CALLBACK_COMMANDS, COMMANDS
 from bot.roles import Role
+from fakebotapi import FakeBotAPI, FakeUser
+from tests.bot_api_schema import bot_api_schema
 from tests.conftest import ADMIN_ID, make_settings
-from tests.fakebotapi import FakeBotAPI, FakeUser
 from tests.harness import running_bot
 from tests.scenario import services_of
 
@@ -131,7 +132,7 @@ def test_random_updates_never_break_a_handler_or_the_data(
 
 async def play(tmp: Path, cast_roles: list[Role], sequence: list[Update_]) -> Path:
     """Run ``sequence`` against the real bot; return the database path once it stopped."""
-    telegram = FakeBotAPI(bot_username="dabyl_test_bot")
+    telegram = FakeBotAPI(bot_username="dabyl_test_bot", schema=bot_api_schema())
     await telegram.start()
     try:
         bot_settings = make_settings(tmp, telegram_api_url=telegram.base_url)

@@ -12,9 +12,9 @@ from bot.app import DabylApplication
 from bot.clock import FrozenClock
 from bot.release_check import TelegramReleaseAsker
 from bot.roles import Role
+from fakebotapi import FakeBotAPI, FakeUser
+from fakebotapi.state import SentMessage
 from tests.conftest import ADMIN_ID
-from tests.fakebotapi import FakeBotAPI, FakeUser
-from tests.fakebotapi.state import SentMessage
 from tests.scenario import join, message_containing, services_of
 
 

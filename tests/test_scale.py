@@ -10,8 +10,8 @@ from bot.people import match_key
 from bot.roles import Role
 from bot.scheduler import HORIZON, PREFIX, ReminderScheduler
 from bot.services import Services
+from fakebotapi import FakeBotAPI
 from tests.conftest import make_settings
-from tests.fakebotapi import FakeBotAPI
 from tests.harness import running_bot
 from tests.scenario import join, message_containing, services_of
 

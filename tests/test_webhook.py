@@ -19,9 +19,9 @@ from bot.app import DabylApplication, build_application
 from bot.clock import FrozenClock
 from bot.settings import Settings
 from bot.webhook import webhook_options
+from fakebotapi import FakeBotAPI
+from fakebotapi.people import FakeUser
 from tests.conftest import TOKEN, make_settings
-from tests.fakebotapi import FakeBotAPI
-from tests.fakebotapi.people import FakeUser
 
 ROOT = Path(__file__).resolve().parents[1]
 SECRET = "Zq3_vB8-kT1nW6yR0pLs4XcJ9hGd2MfA-webhook"

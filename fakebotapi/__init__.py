@@ -1,10 +1,11 @@
-"""A fake Telegram Bot API server with simulated people, for end-to-end bot tests.
+"""A fake Telegram Bot API server with simulated people: the end-to-end tests' Telegram, and
+the one practice mode (``dabyl practice``) runs on 127.0.0.1.
 
 Standalone: depends only on the standard library and aiohttp.
 
 Example::
 
-    server = FakeBotAPI(bot_username="dabyl_test_bot")
+    server = FakeBotAPI(bot_username="dabyl_test_bot", schema="api.min.json")  # validates
     url = await server.start()  # bot: ApplicationBuilder().base_url(f"{url}/bot")
     alice = server.user(1001, "Aigerim", username="aigerim_n", language_code="en")
     await alice.send("/start")
@@ -16,7 +17,7 @@ Example::
 
 from .limits import ServerStats
 from .people import FakeChannel, FakeChat, FakeGroup, FakeUser
-from .schema import BotAPISchema, SchemaError, UploadedFile, default_schema_path, load_schema
+from .schema import BotAPISchema, SchemaError, UploadedFile, load_schema
 from .server import FakeBotAPI
 from .state import CallbackAnswer, SentMessage, StoredFile
 
@@ -33,6 +34,5 @@ __all__ = [
     "ServerStats",
     "StoredFile",
     "UploadedFile",
-    "default_schema_path",
     "load_schema",
 ]

@@ -27,7 +27,6 @@ from .methods import MethodHandlers
 from .people import FakeChannel, FakeGroup, FakeUser
 from .schema import (
     BotAPISchema,
-    SchemaError,
     UploadedFile,
     decode_without_schema,
     load_schema,
@@ -66,19 +65,15 @@ class FakeBotAPI:
     ) -> None:
         """Create the server (call :meth:`start` to serve).
 
-        ``token=None`` accepts any token. ``schema`` is a loaded schema or a path (default:
-        :func:`default_schema_path`). ``flag_json_in_strings`` reports String parameters whose
-        text is a JSON object (a dict passed where a string belongs).
+        ``token=None`` accepts any token. ``schema`` is a loaded schema or the path of the Bot
+        API's ``api.min.json``; with it every request is validated and answers are typed, and
+        without it (the default) parameters are decoded by guesswork and nothing is validated.
+        ``flag_json_in_strings`` reports String parameters whose text is a JSON object (a dict
+        passed where a string belongs).
         """
-        self._schema_problem: SchemaError | None = None
-        self.schema: BotAPISchema | None = None
-        if isinstance(schema, BotAPISchema):
-            self.schema = schema
-        else:
-            try:
-                self.schema = load_schema(schema)
-            except SchemaError as exc:  # reported by start()
-                self._schema_problem = exc
+        self.schema = (
+            schema if isinstance(schema, BotAPISchema) or schema is None else load_schema(schema)
+        )
         bot = {"id": bot_id, "is_bot": True, "first_name": bot_first_name, "username": bot_username}
         me = {
             **bot,
@@ -105,8 +100,6 @@ class FakeBotAPI:
     # -- lifecycle -----------------------------------------------------------------------
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
         """Start serving; return ``http://host:port``."""
-        if self._schema_problem is not None:
-            raise self._schema_problem
         if self._runner is not None:
             raise RuntimeError("FakeBotAPI is already running")
         self.state.closing = False

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 import re
-import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,13 +20,11 @@ __all__ = [
     "BotAPISchema",
     "SchemaError",
     "UploadedFile",
-    "default_schema_path",
     "load_schema",
 ]
 
 _ARRAY_PREFIX = "Array of "
 _DISCRIMINATOR = re.compile(r'(?:must be|always) "?([a-z0-9_]+)"?\s*$')
-_missing_warned = False
 
 
 class SchemaError(RuntimeError):
@@ -45,41 +41,18 @@ class UploadedFile:
     content_type: str = "application/octet-stream"
 
 
-def default_schema_path() -> Path:
-    """Return ``$BOT_API_SCHEMA`` or ``<repo root>/../shared/telegram-bot-api/api.min.json``."""
-    env = os.environ.get("BOT_API_SCHEMA")
-    if env:
-        return Path(env)
-    repo_root = Path(__file__).resolve().parents[2]
-    return repo_root.parent / "shared" / "telegram-bot-api" / "api.min.json"
-
-
 @functools.lru_cache(maxsize=4)
 def _read_schema(path: str) -> BotAPISchema:
     with open(path, encoding="utf-8") as fh:
         return BotAPISchema(json.load(fh))
 
 
-def load_schema(path: str | Path | None = None) -> BotAPISchema | None:
-    """Load (and cache) the schema at ``path`` (default: :func:`default_schema_path`).
-
-    A missing file raises :class:`SchemaError` when the ``CI`` environment variable is
-    non-empty; locally it warns once and returns ``None`` (validation is skipped).
-    """
-    global _missing_warned
-    resolved = Path(path) if path is not None else default_schema_path()
-    if resolved.is_file():
-        return _read_schema(str(resolved.resolve()))
-    message = (
-        f"Bot API schema not found at {resolved}. Set BOT_API_SCHEMA or place "
-        "shared/telegram-bot-api/api.min.json next to the repository checkout."
-    )
-    if os.environ.get("CI"):
-        raise SchemaError(message)
-    if not _missing_warned:
-        _missing_warned = True
-        warnings.warn(message + " Request validation is disabled.", stacklevel=2)
-    return None
+def load_schema(path: str | Path) -> BotAPISchema:
+    """Load (and cache) the schema at ``path``; :class:`SchemaError` if there is no such file."""
+    resolved = Path(path)
+    if not resolved.is_file():
+        raise SchemaError(f"Bot API schema not found at {resolved}")
+    return _read_schema(str(resolved.resolve()))
 
 
 def _type_name(value: Any) -> str:
