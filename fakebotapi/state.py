@@ -214,13 +214,21 @@ class BotState:
         self.callback_answers: dict[str, CallbackAnswer] = {}
         self.closing = False
         self.changed = asyncio.Condition()
+        # Observers (the practice web chat): called synchronously by every notify(), which the
+        # server runs on each request and after each change (send, edit, delete, answer, update).
+        self.version = 0
+        self.listeners: list[Callable[[], None]] = []
         self._update_ids = itertools.count(1)
         self._file_ids = itertools.count(1)
         self._callback_ids = itertools.count(1)
 
     # -- notification --------------------------------------------------------------------
     async def notify(self) -> None:
-        """Wake everything waiting on :meth:`wait_for`."""
+        """Bump :attr:`version`, call the listeners and wake everything waiting on
+        :meth:`wait_for`."""
+        self.version += 1
+        for listener in list(self.listeners):
+            listener()
         async with self.changed:
             self.changed.notify_all()
 

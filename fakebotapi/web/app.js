@@ -1,0 +1,535 @@
+/* Dabyl practice web chat: one phone-like chat per practice person, talking to the fake
+ * Telegram Bot API through /api (see fakebotapi/webchat.py for the API and the selectors).
+ * Bot text is never parsed as HTML: every node is built with createElement / textContent. */
+"use strict";
+
+const app = {
+  label: document.body.dataset.label || "PRACTICE",
+  people: [],
+  places: [],
+  active: null, // id of the person whose tab is shown
+  chats: new Map(), // person id -> last chat view from /api/chats
+  unread: new Map(), // person id -> bot messages that arrived while the tab was hidden
+  drafts: new Map(), // person id -> composer text
+  pendingToasts: new Map(), // person id -> button answers to show when the tab opens
+  fetches: new Map(), // person id -> sequence number of the latest chat request
+};
+const rendered = new WeakMap(); // message element -> JSON of the view it shows
+
+const $ = (id) => document.getElementById(id);
+
+/* ---------- small helpers ---------- */
+
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (value === null || value === undefined || value === false) continue;
+    if (key === "class") node.className = value;
+    else if (key === "dataset") Object.assign(node.dataset, value);
+    else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+    else node.setAttribute(key, value === true ? "" : String(value));
+  }
+  for (const child of children) {
+    if (child === null || child === undefined) continue;
+    node.append(typeof child === "string" ? document.createTextNode(child) : child);
+  }
+  return node;
+}
+
+async function api(path, body) {
+  const options = body === undefined ? {} : {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(body),
+  };
+  const response = await fetch(path, options);
+  let data = null;
+  try {
+    data = await response.json();
+  } catch (_) {
+    data = null;
+  }
+  if (!response.ok) throw new Error((data && data.error) || `HTTP ${response.status}`);
+  return data;
+}
+
+function safeUrl(url) {
+  try {
+    const parsed = new URL(url, window.location.href);
+    return parsed.protocol === "http:" || parsed.protocol === "https:" ? parsed.href : null;
+  } catch (_) {
+    return null;
+  }
+}
+
+function formatTime(unix) {
+  if (typeof unix !== "number") return "";
+  return new Date(unix * 1000).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+}
+
+function formatSize(bytes) {
+  if (typeof bytes !== "number") return "";
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+function person(id) {
+  return app.people.find((p) => p.id === id);
+}
+
+/* ---------- text with entities ---------- */
+
+// Offsets and lengths are UTF-16 code units, like JavaScript strings: slice() fits exactly.
+function entityElement(entity, text) {
+  switch (entity.type) {
+    case "bold": return el("strong");
+    case "italic": return el("em");
+    case "underline": return el("u");
+    case "strikethrough": return el("s");
+    case "code": return el("code");
+    case "pre": return el("pre", { class: "pre" });
+    case "spoiler": return spoiler();
+    case "blockquote":
+    case "expandable_blockquote": return el("blockquote");
+    case "text_link": return link(entity.url);
+    // "example.org/x" has no scheme: make it scheme-relative (the page's http).
+    case "url": return link(/^[a-z][a-z0-9+.-]*:/i.test(text) ? text : `//${text}`);
+    case "bot_command": return el("span", { class: "command" });
+    default: return el("span", { class: `entity-${String(entity.type).replace(/\W/g, "")}` });
+  }
+}
+
+function link(url) {
+  const href = safeUrl(url);
+  if (!href) return el("span", { class: "bad-link", title: "link not opened in practice" });
+  return el("a", { href, target: "_blank", rel: "noopener noreferrer" });
+}
+
+function spoiler() {
+  const node = el("span", { class: "spoiler", tabindex: "0", role: "button",
+    "aria-label": "Spoiler, press to reveal" });
+  const reveal = () => {
+    node.classList.add("revealed");
+    node.removeAttribute("role");
+    node.removeAttribute("aria-label");
+  };
+  node.addEventListener("click", reveal);
+  node.addEventListener("keydown", (e) => { if (e.key === "Enter" || e.key === " ") reveal(); });
+  return node;
+}
+
+// Nested entities become nested elements; an entity overlapping its parent's end is clipped.
+function renderRange(text, start, end, entities) {
+  const fragment = document.createDocumentFragment();
+  let position = start;
+  let i = 0;
+  while (i < entities.length) {
+    const entity = entities[i];
+    const from = Math.max(entity.offset, position);
+    const to = Math.min(entity.offset + entity.length, end);
+    const inner = [];
+    let j = i + 1;
+    while (j < entities.length && entities[j].offset < to) inner.push(entities[j++]);
+    i = j;
+    if (to <= from) continue;
+    if (from > position) fragment.append(text.slice(position, from));
+    const node = entityElement(entity, text.slice(from, to));
+    node.append(renderRange(text, from, to, inner));
+    fragment.append(node);
+    position = to;
+  }
+  if (position < end) fragment.append(text.slice(position, end));
+  return fragment;
+}
+
+function renderText(text, entities) {
+  const valid = (entities || []).filter((e) => Number.isInteger(e.offset) &&
+    Number.isInteger(e.length) && e.length > 0 && e.offset >= 0 && e.offset < text.length);
+  valid.sort((a, b) => a.offset - b.offset || b.length - a.length);
+  return renderRange(text, 0, text.length, valid);
+}
+
+/* ---------- messages ---------- */
+
+function renderMedia(media) {
+  if (!media) return null;
+  if (media.type === "photo" && media.url) {
+    return el("a", { href: media.url, target: "_blank", rel: "noopener", class: "photo-link" },
+      el("img", { class: "photo", src: media.url, alt: "Photo", loading: "lazy" }));
+  }
+  if (media.type === "location") {
+    const where = media.place || "Location";
+    return el("div", { class: "location" }, el("span", { class: "pin", "aria-hidden": "true" }, "📍"),
+      el("span", { class: "place" }, where),
+      el("small", {}, `${Number(media.latitude).toFixed(5)}, ${Number(media.longitude).toFixed(5)}`));
+  }
+  if (media.type === "contact") {
+    return el("div", { class: "contact" }, `Contact: ${media.first_name || ""} ${media.phone_number || ""}`);
+  }
+  if (media.url) {
+    const name = media.file_name || media.type;
+    return el("a", { class: "document", href: media.url, download: name },
+      el("span", { class: "file-name" }, name), el("span", { class: "file-size" }, formatSize(media.size)));
+  }
+  return el("div", { class: "unsupported" }, `[${media.type}]`);
+}
+
+function renderInlineKeyboard(message) {
+  if (!message.buttons || message.buttons.length === 0) return null;
+  const keyboard = el("div", { class: "inline-keyboard" });
+  for (const row of message.buttons) {
+    const line = el("div", { class: "keyboard-row" });
+    for (const button of row) line.append(inlineButton(message, button));
+    keyboard.append(line);
+  }
+  return keyboard;
+}
+
+function inlineButton(message, button) {
+  const dataset = { index: String(button.index) };
+  if (button.kind === "url") {
+    const href = safeUrl(button.url);
+    if (href) {
+      return el("a", { class: "inline-button", href, target: "_blank", rel: "noopener noreferrer",
+        dataset }, button.text, el("span", { class: "link-mark", "aria-hidden": "true" }, " ↗"));
+    }
+  }
+  const enabled = button.kind === "callback";
+  return el("button", { type: "button", class: "inline-button", dataset, disabled: !enabled,
+    onclick: () => press(message.message_id, button.index) }, button.text);
+}
+
+function renderMessage(message) {
+  const mine = !message.from_bot;
+  const node = el("article", { class: `msg ${mine ? "me" : "bot"}`,
+    dataset: { messageId: String(message.message_id) },
+    "aria-label": mine ? "You" : "Bot" });
+  const bubble = el("div", { class: "bubble" }, el("span", { class: "practice-mark" }, app.label));
+  if (message.reply_to) bubble.append(el("div", { class: "reply-to" }, message.reply_to.text || "…"));
+  bubble.append(renderMedia(message.media) || "");
+  if (message.text) {
+    const text = el("div", { class: "text" });
+    text.append(renderText(message.text, message.entities));
+    bubble.append(text);
+  }
+  const meta = el("div", { class: "meta" });
+  if (message.edited) meta.append(el("span", { class: "edited" }, "edited"));
+  meta.append(el("time", { class: "time", datetime: new Date(message.date * 1000).toISOString() },
+    formatTime(message.date)));
+  bubble.append(meta);
+  node.append(bubble);
+  const keyboard = renderInlineKeyboard(message);
+  if (keyboard) node.append(keyboard);
+  return node;
+}
+
+// Patch the list in place: unchanged messages keep their element (and revealed spoilers).
+function renderChat(view) {
+  const list = $("chat");
+  const nearBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 80;
+  const existing = new Map([...list.children].map((n) => [n.dataset.messageId, n]));
+  let previous = null;
+  for (const message of view.messages) {
+    const key = JSON.stringify(message);
+    let node = existing.get(String(message.message_id));
+    existing.delete(String(message.message_id));
+    if (!node || rendered.get(node) !== key) {
+      const fresh = renderMessage(message);
+      rendered.set(fresh, key);
+      if (node) node.replaceWith(fresh);
+      node = fresh;
+    }
+    const wanted = previous ? previous.nextSibling : list.firstChild;
+    if (node !== wanted) list.insertBefore(node, wanted);
+    previous = node;
+  }
+  for (const stale of existing.values()) stale.remove();
+  if (view.messages.length === 0) list.replaceChildren(el("p", { class: "empty" }, "No messages yet. Try /start."));
+  if (nearBottom) list.scrollTop = list.scrollHeight;
+  renderReplyKeyboard(view.reply_keyboard);
+}
+
+function renderReplyKeyboard(keyboard) {
+  const box = $("reply-keyboard");
+  box.replaceChildren();
+  box.hidden = !keyboard;
+  $("composer").placeholder = (keyboard && keyboard.placeholder) || "Message";
+  if (!keyboard) return;
+  for (const row of keyboard.rows) {
+    const line = el("div", { class: "keyboard-row" });
+    for (const button of row) {
+      line.append(el("button", { type: "button", class: "reply-button",
+        dataset: { index: String(button.index) },
+        onclick: () => pressReply(keyboard.message_id, button) }, button.text));
+    }
+    box.append(line);
+  }
+}
+
+/* ---------- chats ---------- */
+
+async function loadChat(id) {
+  const sequence = (app.fetches.get(id) || 0) + 1;
+  app.fetches.set(id, sequence);
+  const view = await api(`/api/chats/${id}`);
+  if (app.fetches.get(id) !== sequence) return; // a newer request is on its way
+  app.chats.set(id, view);
+  if (id === app.active) renderChat(view);
+}
+
+function refresh(id) {
+  loadChat(id).catch((error) => toast(`Could not load the chat: ${error.message}`));
+}
+
+/* ---------- tabs ---------- */
+
+function renderTabs() {
+  const tabs = $("tabs");
+  tabs.replaceChildren();
+  for (const p of app.people) {
+    tabs.append(el("button", { type: "button", role: "tab", id: `tab-${p.id}`,
+      dataset: { person: String(p.id) }, "aria-controls": "panel",
+      onclick: () => selectTab(p.id), onkeydown: tabKeys },
+    el("span", { class: "role" }, p.role), " ",
+    el("span", { class: "name" }, p.first_name),
+    el("span", { class: "badge", hidden: true })));
+  }
+}
+
+function updateTab(id) {
+  const tab = document.querySelector(`[role="tab"][data-person="${id}"]`);
+  const p = person(id);
+  if (!tab || !p) return;
+  const count = app.unread.get(id) || 0;
+  const selected = id === app.active;
+  tab.setAttribute("aria-selected", String(selected));
+  tab.tabIndex = selected ? 0 : -1;
+  tab.setAttribute("aria-label", `${p.role}: ${p.name}${count ? `, ${count} unread` : ""}`);
+  const badge = tab.querySelector(".badge");
+  badge.hidden = count === 0;
+  badge.textContent = count ? String(count) : "";
+}
+
+function selectTab(id) {
+  if (app.active !== null) app.drafts.set(app.active, $("composer").value);
+  app.active = id;
+  app.unread.set(id, 0);
+  for (const p of app.people) updateTab(p.id);
+  $("panel").setAttribute("aria-labelledby", `tab-${id}`);
+  $("composer").value = app.drafts.get(id) || "";
+  autoGrow();
+  closeMenus();
+  $("toasts").replaceChildren();
+  $("chat").replaceChildren();
+  const cached = app.chats.get(id);
+  if (cached) renderChat(cached);
+  $("chat").scrollTop = $("chat").scrollHeight;
+  refresh(id);
+  for (const answer of app.pendingToasts.get(id) || []) toast(answer.text, answer.show_alert);
+  app.pendingToasts.delete(id);
+  const tab = document.querySelector(`[role="tab"][data-person="${id}"]`);
+  if (tab) tab.scrollIntoView({ block: "nearest", inline: "nearest" });
+}
+
+function tabKeys(event) {
+  const ids = app.people.map((p) => p.id);
+  const here = ids.indexOf(app.active);
+  const moves = { ArrowRight: here + 1, ArrowLeft: here - 1, Home: 0, End: ids.length - 1 };
+  if (!(event.key in moves)) return;
+  event.preventDefault();
+  const next = ids[(moves[event.key] + ids.length) % ids.length];
+  selectTab(next);
+  document.querySelector(`[role="tab"][data-person="${next}"]`).focus();
+}
+
+/* ---------- toasts ---------- */
+
+function toast(text, alert = false) {
+  const box = el("div", { class: alert ? "toast alert" : "toast", role: alert ? "alert" : "status" },
+    el("span", { class: "toast-text" }, text));
+  if (alert) {
+    box.append(el("button", { type: "button", class: "toast-close", onclick: () => box.remove() }, "OK"));
+  } else {
+    setTimeout(() => box.remove(), 4000);
+  }
+  $("toasts").append(box);
+}
+
+/* ---------- sending ---------- */
+
+async function act(path, body) {
+  const id = app.active;
+  try {
+    await api(`/api/chats/${id}/${path}`, body);
+    await loadChat(id);
+    return true;
+  } catch (error) {
+    toast(error.message);
+    return false;
+  }
+}
+
+async function sendText() {
+  const composer = $("composer");
+  const text = composer.value.trim();
+  if (!text) return;
+  composer.value = "";
+  autoGrow();
+  if (!(await act("text", { text }))) composer.value = text;
+}
+
+function press(messageId, index) {
+  act("press", { message_id: messageId, button: index });
+}
+
+function pressReply(messageId, button) {
+  if (button.request_location) openPlaces();
+  else if (button.request_contact) toast("Sharing a contact is not available in practice.");
+  else act("press", { message_id: messageId, button: button.index });
+}
+
+async function sendPhoto() {
+  closeMenus();
+  const composer = $("composer");
+  const caption = composer.value.trim();
+  composer.value = "";
+  autoGrow();
+  if (!(await act("photo", caption ? { caption } : {}))) composer.value = caption;
+}
+
+function autoGrow() {
+  const composer = $("composer");
+  composer.style.height = "auto";
+  composer.style.height = `${Math.min(composer.scrollHeight, 140)}px`;
+}
+
+/* ---------- attach menu and place picker ---------- */
+
+function closeMenus() {
+  $("attach-menu").hidden = true;
+  $("attach").setAttribute("aria-expanded", "false");
+  $("places").hidden = true;
+}
+
+function toggleAttachMenu() {
+  const menu = $("attach-menu");
+  const open = menu.hidden;
+  closeMenus();
+  menu.hidden = !open;
+  $("attach").setAttribute("aria-expanded", String(open));
+  if (open) menu.querySelector("button").focus();
+}
+
+function openPlaces() {
+  closeMenus();
+  const list = $("places-list");
+  list.replaceChildren();
+  if (app.places.length === 0) list.append(el("p", {}, "No practice places are set up."));
+  for (const place of app.places) {
+    list.append(el("button", { type: "button", class: "place-button",
+      dataset: { place: String(place.index) },
+      onclick: () => { closeMenus(); act("location", { place: place.index }); } }, place.name));
+  }
+  $("places").hidden = false;
+  const first = list.querySelector("button") || $("places-cancel");
+  first.focus();
+}
+
+/* ---------- live events ---------- */
+
+function onEvent(event) {
+  if (event.type === "resync") {
+    app.people.forEach((p) => refresh(p.id));
+  } else if (event.type === "chat") {
+    if (event.person !== app.active && event.added_from_bot > 0) {
+      app.unread.set(event.person, (app.unread.get(event.person) || 0) + event.added_from_bot);
+      updateTab(event.person);
+    }
+    if (event.person === app.active || app.chats.has(event.person)) refresh(event.person);
+  } else if (event.type === "answer") {
+    if (event.person === app.active) toast(event.text, event.show_alert);
+    else {
+      const queue = app.pendingToasts.get(event.person) || [];
+      queue.push(event);
+      app.pendingToasts.set(event.person, queue);
+    }
+  }
+}
+
+function setStatus(state, text) {
+  const status = $("status");
+  status.dataset.state = state;
+  status.textContent = text;
+}
+
+function connectEvents() {
+  const source = new EventSource("/events");
+  source.onopen = () => {
+    setStatus("open", "live");
+    if (app.active !== null) refresh(app.active); // catch up on anything missed
+  };
+  source.onmessage = (message) => {
+    try {
+      onEvent(JSON.parse(message.data));
+    } catch (error) {
+      console.error("bad event", error);
+    }
+  };
+  source.onerror = () => {
+    setStatus("closed", "reconnecting…");
+    if (source.readyState === EventSource.CLOSED) setTimeout(connectEvents, 2000);
+  };
+}
+
+/* ---------- start ---------- */
+
+function bindComposer() {
+  const composer = $("composer");
+  $("compose").addEventListener("submit", (event) => {
+    event.preventDefault();
+    sendText();
+  });
+  composer.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      sendText();
+    }
+  });
+  composer.addEventListener("input", autoGrow);
+  $("attach").addEventListener("click", toggleAttachMenu);
+  $("attach-menu").addEventListener("click", (event) => {
+    const action = event.target.closest("[data-action]");
+    if (!action) return;
+    if (action.dataset.action === "location") openPlaces();
+    else sendPhoto();
+  });
+  $("places-cancel").addEventListener("click", closeMenus);
+  document.addEventListener("keydown", (event) => { if (event.key === "Escape") closeMenus(); });
+  document.addEventListener("click", (event) => {
+    if (!event.target.closest(".attach-wrap") && !$("attach-menu").hidden) closeMenus();
+  });
+  $("chat").addEventListener("click", (event) => {
+    // A /command in a bot message sends it, as in Telegram.
+    const command = event.target.closest(".msg.bot .command");
+    if (command) act("text", { text: command.textContent });
+  });
+}
+
+async function init() {
+  bindComposer();
+  try {
+    const info = await api("/api/people");
+    app.label = info.label;
+    app.people = info.people;
+    app.places = info.places;
+  } catch (error) {
+    toast(`Could not load the practice people: ${error.message}`, true);
+    return;
+  }
+  renderTabs();
+  if (app.people.length > 0) selectTab(app.people[0].id);
+  connectEvents();
+}
+
+init();

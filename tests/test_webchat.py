@@ -1,0 +1,465 @@
+"""The practice web chat: its JSON API, files, live events and static page, driven over real
+HTTP against a started WebChat, with a plain PTB ``Bot`` playing the bot's side."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import time
+from collections.abc import AsyncIterator
+from typing import Any
+
+import aiohttp
+import pytest
+from telegram import (
+    Bot,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+)
+from telegram.constants import ParseMode
+
+from fakebotapi import FakeBotAPI, FakeUser
+from fakebotapi.webchat import SAMPLE_PHOTO, WEB_DIR, Person, Place, WebChat
+from tests.bot_api_schema import bot_api_schema
+
+TOKEN = "123456:TEST-TOKEN"
+AIGERIM = 7001
+DANIYAR = 7002
+COURT = Place("Medeu district court", 43.2389, 76.9286)
+POLICE = Place("Police station No. 3", 43.2567, 76.9123)
+
+
+@pytest.fixture
+async def server() -> AsyncIterator[FakeBotAPI]:
+    """A running fake Bot API server; the test fails if the bot misused the Bot API."""
+    fake = FakeBotAPI(bot_username="dabyl_test_bot", schema=bot_api_schema())
+    await fake.start()
+    yield fake
+    await fake.stop()
+    fake.assert_clean()
+
+
+@pytest.fixture
+def aigerim(server: FakeBotAPI) -> FakeUser:
+    return server.user(
+        AIGERIM, "Aigerim", last_name="Nurlanovna", username="aigerim_n", language_code="kk"
+    )
+
+
+@pytest.fixture
+def daniyar(server: FakeBotAPI) -> FakeUser:
+    return server.user(DANIYAR, "Daniyar", last_name="Sarsenbayev", language_code="ru")
+
+
+@pytest.fixture
+async def webchat(
+    server: FakeBotAPI, aigerim: FakeUser, daniyar: FakeUser
+) -> AsyncIterator[WebChat]:
+    """The web chat on a free loopback port, with two practice people."""
+    people = [Person(aigerim, "Coordinator"), Person(daniyar, "Member")]
+    chat = WebChat(server, people, places=[COURT, POLICE])
+    await chat.start(port=0)
+    yield chat
+    await chat.stop()
+
+
+@pytest.fixture
+async def http(webchat: WebChat) -> AsyncIterator[aiohttp.ClientSession]:
+    """A browser stand-in: every path is relative to the web chat."""
+    async with aiohttp.ClientSession(base_url=webchat.url) as session:
+        yield session
+
+
+@pytest.fixture
+async def bot(server: FakeBotAPI) -> AsyncIterator[Bot]:
+    """The bot's side: a real PTB ``Bot`` talking to the fake server."""
+    async with Bot(TOKEN, base_url=server.base_url, base_file_url=server.base_file_url) as client:
+        yield client
+
+
+async def get_json(http: aiohttp.ClientSession, path: str) -> Any:
+    async with http.get(path) as response:
+        assert response.status == 200, await response.text()
+        return await response.json()
+
+
+async def post(
+    http: aiohttp.ClientSession, path: str, body: Any, status: int = 200
+) -> dict[str, Any]:
+    async with http.post(path, json=body) as response:
+        assert response.status == status, await response.text()
+        return await response.json()
+
+
+def last_update(server: FakeBotAPI) -> dict[str, Any]:
+    return server.pending_updates[-1]
+
+
+# -- people and chats ---------------------------------------------------------------------------
+async def test_people_lists_roles_names_label_and_places(http: aiohttp.ClientSession) -> None:
+    info = await get_json(http, "/api/people")
+    assert info["label"] == "PRACTICE"
+    assert info["people"] == [
+        {
+            "id": AIGERIM,
+            "name": "Aigerim Nurlanovna",
+            "first_name": "Aigerim",
+            "role": "Coordinator",
+            "language_code": "kk",
+        },
+        {
+            "id": DANIYAR,
+            "name": "Daniyar Sarsenbayev",
+            "first_name": "Daniyar",
+            "role": "Member",
+            "language_code": "ru",
+        },
+    ]
+    assert [place["name"] for place in info["places"]] == [COURT.name, POLICE.name]
+
+
+async def test_chat_shows_html_entities_and_inline_buttons(
+    http: aiohttp.ClientSession, bot: Bot, aigerim: FakeUser
+) -> None:
+    await aigerim.send("/start")
+    keyboard = InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton("Confirm", callback_data="report:confirm:12")],
+            [InlineKeyboardButton("Guide", url="https://example.org/guide")],
+        ]
+    )
+    await bot.send_message(
+        AIGERIM,
+        "<b>Detention</b> at <i>Medeu</i>\n<a href='https://example.org/r'>details</a>",
+        parse_mode=ParseMode.HTML,
+        reply_markup=keyboard,
+    )
+    chat = await get_json(http, f"/api/chats/{AIGERIM}")
+    own, reply = chat["messages"]
+    assert not own["from_bot"] and own["text"] == "/start"
+    assert own["entities"] == [{"type": "bot_command", "offset": 0, "length": 6}]
+    assert reply["from_bot"] and reply["text"] == "Detention at Medeu\ndetails"
+    assert reply["entities"] == [
+        {"type": "bold", "offset": 0, "length": 9},
+        {"type": "italic", "offset": 13, "length": 5},
+        {"type": "text_link", "offset": 19, "length": 7, "url": "https://example.org/r"},
+    ]
+    assert reply["buttons"] == [
+        [
+            {
+                "index": 0,
+                "text": "Confirm",
+                "kind": "callback",
+                "callback_data": "report:confirm:12",
+            }
+        ],
+        [{"index": 1, "text": "Guide", "kind": "url", "url": "https://example.org/guide"}],
+    ]
+    assert not reply["edited"] and reply["media"] is None
+    assert chat["reply_keyboard"] is None
+    assert (await get_json(http, f"/api/chats/{DANIYAR}"))["messages"] == []
+
+
+async def test_chat_shows_edits_and_omits_deleted_messages(
+    http: aiohttp.ClientSession, bot: Bot, aigerim: FakeUser
+) -> None:
+    first = await bot.send_message(AIGERIM, "Hearing at 10:00")
+    second = await bot.send_message(AIGERIM, "Draft")
+    await first.edit_text("Hearing moved to 11:00")
+    await second.delete()
+    (view,) = (await get_json(http, f"/api/chats/{AIGERIM}"))["messages"]
+    assert view["text"] == "Hearing moved to 11:00" and view["edited"]
+
+
+async def test_reply_keyboard_shows_until_removed_and_press_sends_its_text(
+    server: FakeBotAPI, http: aiohttp.ClientSession, bot: Bot, aigerim: FakeUser
+) -> None:
+    keyboard = ReplyKeyboardMarkup(
+        [["Report detention", "Help"], [KeyboardButton("Share place", request_location=True)]]
+    )
+    menu = await bot.send_message(AIGERIM, "Choose", reply_markup=keyboard)
+    shown = (await get_json(http, f"/api/chats/{AIGERIM}"))["reply_keyboard"]
+    assert shown["message_id"] == menu.message_id
+    assert [[b["text"] for b in row] for row in shown["rows"]] == [
+        ["Report detention", "Help"],
+        ["Share place"],
+    ]
+    assert shown["rows"][1][0]["request_location"]
+
+    answer = await post(
+        http, f"/api/chats/{AIGERIM}/press", {"message_id": menu.message_id, "button": 1}
+    )
+    assert last_update(server)["message"]["text"] == "Help"
+    assert last_update(server)["message"]["message_id"] == answer["message_id"]
+    refused = await post(
+        http,
+        f"/api/chats/{AIGERIM}/press",
+        {"message_id": menu.message_id, "button": 2},
+        status=400,
+    )
+    assert "location" in refused["error"]
+
+    await bot.send_message(AIGERIM, "Thanks", reply_markup=ReplyKeyboardRemove())
+    assert (await get_json(http, f"/api/chats/{AIGERIM}"))["reply_keyboard"] is None
+
+
+# -- actions ------------------------------------------------------------------------------------
+async def test_text_queues_a_message_update(
+    server: FakeBotAPI, http: aiohttp.ClientSession
+) -> None:
+    answer = await post(http, f"/api/chats/{DANIYAR}/text", {"text": "/start", "extra": 1})
+    message = last_update(server)["message"]
+    assert message["text"] == "/start" and message["from"]["id"] == DANIYAR
+    assert message["entities"] == [{"type": "bot_command", "offset": 0, "length": 6}]
+    assert message["message_id"] == answer["message_id"]
+    await post(http, f"/api/chats/{DANIYAR}/text", {"text": "line one\nline two"})
+    assert last_update(server)["message"]["text"] == "line one\nline two"
+
+
+async def test_press_queues_a_callback_query_by_index_or_data(
+    server: FakeBotAPI, http: aiohttp.ClientSession, bot: Bot, aigerim: FakeUser
+) -> None:
+    keyboard = InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton("Yes", callback_data="c:yes")],
+            [InlineKeyboardButton("No", callback_data="c:no")],
+        ]
+    )
+    sent = await bot.send_message(AIGERIM, "Publish?", reply_markup=keyboard)
+    path = f"/api/chats/{AIGERIM}/press"
+    answer = await post(http, path, {"message_id": sent.message_id, "button": 1})
+    query = last_update(server)["callback_query"]
+    assert query["id"] == answer["callback_query_id"]
+    assert query["data"] == "c:no" and query["from"]["id"] == AIGERIM
+    assert query["message"]["message_id"] == sent.message_id
+    await post(http, path, {"message_id": sent.message_id, "button": "c:yes"})
+    assert last_update(server)["callback_query"]["data"] == "c:yes"
+
+
+async def test_location_and_photo_queue_the_right_updates(
+    server: FakeBotAPI, http: aiohttp.ClientSession
+) -> None:
+    await post(http, f"/api/chats/{AIGERIM}/location", {"place": 1})
+    location = last_update(server)["message"]["location"]
+    assert (location["latitude"], location["longitude"]) == (POLICE.latitude, POLICE.longitude)
+
+    await post(http, f"/api/chats/{AIGERIM}/photo", {"caption": "Outside the court"})
+    message = last_update(server)["message"]
+    assert message["caption"] == "Outside the court"
+    stored = server.files[message["photo"][-1]["file_id"]]
+    assert stored.content == SAMPLE_PHOTO.read_bytes()
+    await post(http, f"/api/chats/{AIGERIM}/photo", {})
+    assert "caption" not in last_update(server)["message"]
+
+    location_view, photo_view, _ = (await get_json(http, f"/api/chats/{AIGERIM}"))["messages"]
+    assert location_view["media"]["place"] == POLICE.name
+    assert photo_view["media"]["type"] == "photo" and photo_view["text"] == "Outside the court"
+    async with http.get(photo_view["media"]["url"]) as response:
+        assert response.status == 200 and response.content_type == "image/jpeg"
+        assert response.headers["Content-Disposition"].startswith("inline")
+        assert await response.read() == SAMPLE_PHOTO.read_bytes()
+
+
+async def test_files_serves_a_bot_document_as_a_download(
+    http: aiohttp.ClientSession, bot: Bot
+) -> None:
+    ics = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n"
+    await bot.send_document(AIGERIM, ics, filename="hearings.ics", caption="Calendar")
+    (view,) = (await get_json(http, f"/api/chats/{AIGERIM}"))["messages"]
+    media = view["media"]
+    assert media["type"] == "document" and media["file_name"] == "hearings.ics"
+    assert media["size"] == len(ics) and view["text"] == "Calendar"
+    async with http.get(media["url"]) as response:
+        assert response.status == 200
+        assert await response.read() == ics
+        disposition = response.headers["Content-Disposition"]
+        assert disposition.startswith("attachment") and 'filename="hearings.ics"' in disposition
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+# -- live events --------------------------------------------------------------------------------
+async def next_event(response: aiohttp.ClientResponse) -> dict[str, Any]:
+    """The next ``data:`` event of a server-sent event stream."""
+    async with asyncio.timeout(5):
+        while True:
+            line = (await response.content.readline()).decode()
+            if line.startswith("data: "):
+                return json.loads(line.removeprefix("data: "))
+
+
+async def test_events_report_sends_edits_deletes_and_button_answers(
+    server: FakeBotAPI, http: aiohttp.ClientSession, bot: Bot, aigerim: FakeUser
+) -> None:
+    await bot.send_message(DANIYAR, "Sent before the page opened")
+    async with http.get("/events") as events:
+        assert events.content_type == "text/event-stream"
+        keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("Ok", callback_data="ok")]])
+        sent = await bot.send_message(AIGERIM, "Alert", reply_markup=keyboard)
+        event = await next_event(events)
+        assert event == {
+            "type": "chat",
+            "person": AIGERIM,
+            "added": [sent.message_id],
+            "added_from_bot": 1,
+            "edited": [],
+            "deleted": [],
+        }
+        await sent.edit_text("Alert (updated)", reply_markup=keyboard)
+        assert (await next_event(events))["edited"] == [sent.message_id]
+
+        await post(
+            http, f"/api/chats/{AIGERIM}/press", {"message_id": sent.message_id, "button": 0}
+        )
+        query_id = last_update(server)["callback_query"]["id"]
+        await bot.answer_callback_query(query_id, "Saved", show_alert=True)
+        answer = await next_event(events)  # pressing changes no message: the answer comes next
+        assert answer == {"type": "answer", "person": AIGERIM, "text": "Saved", "show_alert": True}
+
+        await sent.delete()
+        assert (await next_event(events))["deleted"] == [sent.message_id]
+        await aigerim.send("hello")
+        own = await next_event(events)
+        assert own["added_from_bot"] == 0 and len(own["added"]) == 1
+
+
+async def test_stop_is_prompt_with_an_open_event_stream(
+    server: FakeBotAPI, aigerim: FakeUser
+) -> None:
+    chat = WebChat(server, [Person(aigerim, "Admin")])
+    url = await chat.start(port=0)
+    async with aiohttp.ClientSession() as session, session.get(f"{url}/events") as events:
+        await events.content.readline()  # connected
+        started = time.monotonic()
+        await asyncio.wait_for(chat.stop(), timeout=3)
+        assert time.monotonic() - started < 1.0
+        async with asyncio.timeout(2):
+            await events.content.read()  # returns: the stream ended cleanly
+        assert events.content.at_eof()
+    assert server.state.listeners == []
+
+
+# -- bad input ----------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("path", "body", "status"),
+    [
+        ("/api/chats/999/text", {"text": "hi"}, 404),
+        ("/api/chats/abc/text", {"text": "hi"}, 404),
+        (f"/api/chats/{AIGERIM}/text", {"text": 5}, 400),
+        (f"/api/chats/{AIGERIM}/text", {"text": "   "}, 400),
+        (f"/api/chats/{AIGERIM}/text", {"text": "x" * 5000}, 400),
+        (f"/api/chats/{AIGERIM}/text", ["not", "an", "object"], 400),
+        (f"/api/chats/{AIGERIM}/press", {"message_id": 424242, "button": 0}, 404),
+        (f"/api/chats/{AIGERIM}/press", {"message_id": "1", "button": 0}, 400),
+        (f"/api/chats/{AIGERIM}/press", {"message_id": True, "button": 0}, 400),
+        (f"/api/chats/{AIGERIM}/location", {"place": 2}, 400),
+        (f"/api/chats/{AIGERIM}/location", {"place": -1}, 400),
+        (f"/api/chats/{AIGERIM}/location", {"place": 0.5}, 400),
+        (f"/api/chats/{AIGERIM}/photo", {"caption": {"a": 1}}, 400),
+        (f"/api/chats/{AIGERIM}/photo", {"caption": "x" * 2000}, 400),
+    ],
+)
+async def test_bad_input_gets_a_short_json_error(
+    server: FakeBotAPI, http: aiohttp.ClientSession, path: str, body: Any, status: int
+) -> None:
+    error = await post(http, path, body, status=status)
+    assert set(error) == {"error"} and "Traceback" not in error["error"]
+    assert server.pending_updates == []
+
+
+async def test_bad_buttons_and_messages_are_refused(
+    server: FakeBotAPI, http: aiohttp.ClientSession, bot: Bot, aigerim: FakeUser
+) -> None:
+    keyboard = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton("Go", callback_data="go"),
+                InlineKeyboardButton("Site", url="https://example.org"),
+            ]
+        ]
+    )
+    sent = await bot.send_message(AIGERIM, "Buttons", reply_markup=keyboard)
+    plain = await bot.send_message(AIGERIM, "No buttons")
+    own = await aigerim.send("mine")
+    server.state.updates.clear()
+    path = f"/api/chats/{AIGERIM}/press"
+    for body, status in [
+        ({"message_id": sent.message_id, "button": 5}, 404),
+        ({"message_id": sent.message_id, "button": "nope"}, 404),
+        ({"message_id": sent.message_id, "button": None}, 400),
+        ({"message_id": sent.message_id, "button": 1}, 400),  # a link: the page opens it
+        ({"message_id": plain.message_id, "button": 0}, 400),
+        ({"message_id": own.message_id, "button": 0}, 404),
+    ]:
+        assert "error" in await post(http, path, body, status=status)
+    # Another person's message is not in this chat.
+    assert "error" in await post(
+        http, f"/api/chats/{DANIYAR}/press", {"message_id": sent.message_id, "button": 0}, 404
+    )
+    assert server.pending_updates == []
+
+
+async def test_unknown_files_routes_and_bad_json_answer_json(
+    webchat: WebChat, http: aiohttp.ClientSession
+) -> None:
+    async with http.get("/files/fake-document-99/x.txt") as response:
+        assert response.status == 404 and "error" in await response.json()
+    async with http.get("/api/nothing") as response:
+        assert response.status == 404 and "error" in await response.json()
+    async with http.get("/api/chats/999") as response:
+        assert response.status == 404 and "error" in await response.json()
+    headers = {"Content-Type": "application/json"}
+    async with http.post(f"/api/chats/{AIGERIM}/text", data=b"{oops", headers=headers) as response:
+        assert response.status == 400 and "error" in await response.json()
+
+
+async def test_foreign_sites_cannot_drive_the_chat(
+    server: FakeBotAPI, webchat: WebChat, http: aiohttp.ClientSession
+) -> None:
+    path = f"/api/chats/{AIGERIM}/text"
+    async with http.post(path, data="text=hi", headers={"Content-Type": "text/plain"}) as response:
+        assert response.status == 415  # a plain form post needs no CORS preflight: refused
+    evil = {"Origin": "http://evil.example"}
+    async with http.post(path, json={"text": "hi"}, headers=evil) as response:
+        assert response.status == 403
+    async with http.get("/api/people", headers={"Host": "evil.example:8080"}) as response:
+        assert response.status == 403  # DNS rebinding
+    assert server.pending_updates == []
+
+
+# -- the page -----------------------------------------------------------------------------------
+async def test_page_is_marked_practice_and_loads_nothing_from_outside(
+    http: aiohttp.ClientSession,
+) -> None:
+    async with http.get("/") as response:
+        page = await response.text()
+        assert "default-src 'none'" in response.headers["Content-Security-Policy"]
+    assert 'id="banner"' in page and '<strong class="banner-label">PRACTICE</strong>' in page
+    assert "not real Telegram, no real alerts" in page and 'data-label="PRACTICE"' in page
+    for name in ("index.html", "app.js", "style.css"):
+        text = (WEB_DIR / name).read_text(encoding="utf-8")
+        code = re.sub(r"/\*.*?\*/|<!--.*?-->", "", text, flags=re.DOTALL)
+        for external in ("http://", "https://", "//cdn", "@import", "fonts.googleapis"):
+            assert external not in code, f"{name} references {external}"
+    for name in ("app.js", "style.css", "sample-photo.jpg"):
+        async with http.get(f"/static/{name}") as response:
+            assert response.status == 200
+    assert len(SAMPLE_PHOTO.read_bytes()) <= 40 * 1024
+    script = (WEB_DIR / "app.js").read_text(encoding="utf-8")
+    assert "innerHTML" not in script and "eval(" not in script
+    assert "practice-mark" in script
+
+
+async def test_label_and_title_are_escaped(server: FakeBotAPI, aigerim: FakeUser) -> None:
+    chat = WebChat(server, [Person(aigerim, "Admin")], label="<b>DRILL</b>", title="A & B")
+    url = await chat.start(port=0)
+    try:
+        async with aiohttp.ClientSession() as session, session.get(url) as response:
+            page = await response.text()
+    finally:
+        await chat.stop()
+    assert "&lt;b&gt;DRILL&lt;/b&gt;" in page and "<b>DRILL" not in page
+    assert "A &amp; B" in page
