@@ -99,6 +99,7 @@ _MAX_BODY = 64 * 1024
 _QUEUE_SIZE = 500
 _PING_SECONDS = 15.0
 _INLINE_IMAGES = frozenset({"image/jpeg", "image/png", "image/gif", "image/webp"})
+_USER_ID = re.compile(r"-?[0-9]{1,18}")
 _MIME = re.compile(r"^[\w.+-]+/[\w.+-]+$")
 _CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
@@ -186,6 +187,7 @@ class WebChat:
 
     def _add_routes(self, app: web.Application) -> None:
         app.router.add_get("/", self._index)
+        app.router.add_get("/favicon.ico", _no_content)  # browsers ask; none is needed
         app.router.add_static("/static/", WEB_DIR, show_index=False, follow_symlinks=False)
         app.router.add_get("/api/people", self._people_list)
         app.router.add_get("/api/chats/{user_id}", self._chat)
@@ -209,6 +211,9 @@ class WebChat:
             if error.status < 400:
                 raise
             return web.json_response({"error": error.reason}, status=error.status)
+        except Exception:  # the HTTP boundary: log it, answer without a traceback
+            log.exception("web chat: %s %s failed", request.method, request.path)
+            return web.json_response({"error": "internal error"}, status=500)
 
     def _check_origin(self, request: web.Request) -> None:
         allowed = self._allowed_hosts
@@ -304,7 +309,7 @@ class WebChat:
 
     def _person(self, request: web.Request) -> Person:
         raw = request.match_info["user_id"]
-        person = self._people.get(int(raw)) if raw.lstrip("-").isdigit() else None
+        person = self._people.get(int(raw)) if _USER_ID.fullmatch(raw) else None
         if person is None:
             raise ClientError(404, "no such person")
         return person
@@ -459,6 +464,10 @@ def _file_response(stored: StoredFile) -> web.Response:
     return web.Response(
         body=stored.content, content_type=mime or "application/octet-stream", headers=headers
     )
+
+
+async def _no_content(request: web.Request) -> web.Response:
+    return web.Response(status=204)
 
 
 async def _security_headers(request: web.Request, response: web.StreamResponse) -> None:

@@ -207,6 +207,23 @@ async def test_reply_keyboard_shows_until_removed_and_press_sends_its_text(
     assert (await get_json(http, f"/api/chats/{AIGERIM}"))["reply_keyboard"] is None
 
 
+async def test_one_time_keyboard_hides_after_a_press_and_bad_links_are_dropped(
+    http: aiohttp.ClientSession, bot: Bot
+) -> None:
+    keyboard = ReplyKeyboardMarkup([["Yes", "No"]], one_time_keyboard=True)
+    menu = await bot.send_message(AIGERIM, "Free now?", reply_markup=keyboard)
+    path = f"/api/chats/{AIGERIM}"
+    await post(http, f"{path}/text", {"text": "Maybe later"})  # typing keeps the keyboard
+    assert (await get_json(http, path))["reply_keyboard"]["message_id"] == menu.message_id
+    await post(http, f"{path}/press", {"message_id": menu.message_id, "button": 0})
+    assert (await get_json(http, path))["reply_keyboard"] is None
+
+    links = InlineKeyboardMarkup([[InlineKeyboardButton("Run", url="javascript:alert(1)")]])
+    await bot.send_message(AIGERIM, "Links", reply_markup=links)
+    (button,) = (await get_json(http, path))["messages"][-1]["buttons"][0]
+    assert button["kind"] == "url" and button["url"] is None
+
+
 # -- actions ------------------------------------------------------------------------------------
 async def test_text_queues_a_message_update(
     server: FakeBotAPI, http: aiohttp.ClientSession
@@ -348,6 +365,8 @@ async def test_stop_is_prompt_with_an_open_event_stream(
     [
         ("/api/chats/999/text", {"text": "hi"}, 404),
         ("/api/chats/abc/text", {"text": "hi"}, 404),
+        ("/api/chats/--5/text", {"text": "hi"}, 404),
+        ("/api/chats/²/text", {"text": "hi"}, 404),
         (f"/api/chats/{AIGERIM}/text", {"text": 5}, 400),
         (f"/api/chats/{AIGERIM}/text", {"text": "   "}, 400),
         (f"/api/chats/{AIGERIM}/text", {"text": "x" * 5000}, 400),

@@ -156,11 +156,11 @@ function renderMedia(media) {
   if (!media) return null;
   if (media.type === "photo" && media.url) {
     return el("a", { href: media.url, target: "_blank", rel: "noopener", class: "photo-link" },
-      el("img", { class: "photo", src: media.url, alt: "Photo", loading: "lazy" }));
+      el("img", { class: "photo", src: media.url, alt: "Photo", onload: keepAtBottom }));
   }
   if (media.type === "location") {
     const where = media.place || "Location";
-    return el("div", { class: "location" }, el("span", { class: "pin", "aria-hidden": "true" }, "📍"),
+    return el("div", { class: "location" }, el("span", { class: "pin", "aria-hidden": "true" }),
       el("span", { class: "place" }, where),
       el("small", {}, `${Number(media.latitude).toFixed(5)}, ${Number(media.longitude).toFixed(5)}`));
   }
@@ -224,10 +224,22 @@ function renderMessage(message) {
   return node;
 }
 
+// Follow new messages while the list is scrolled to the bottom (also when a photo loads late).
+let stickToBottom = true;
+
+function keepAtBottom() {
+  const list = $("chat");
+  if (stickToBottom) list.scrollTop = list.scrollHeight;
+}
+
+function trackScroll() {
+  const list = $("chat");
+  stickToBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 80;
+}
+
 // Patch the list in place: unchanged messages keep their element (and revealed spoilers).
 function renderChat(view) {
   const list = $("chat");
-  const nearBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 80;
   const existing = new Map([...list.children].map((n) => [n.dataset.messageId, n]));
   let previous = null;
   for (const message of view.messages) {
@@ -246,8 +258,8 @@ function renderChat(view) {
   }
   for (const stale of existing.values()) stale.remove();
   if (view.messages.length === 0) list.replaceChildren(el("p", { class: "empty" }, "No messages yet. Try /start."));
-  if (nearBottom) list.scrollTop = list.scrollHeight;
   renderReplyKeyboard(view.reply_keyboard);
+  keepAtBottom();
 }
 
 function renderReplyKeyboard(keyboard) {
@@ -322,9 +334,9 @@ function selectTab(id) {
   closeMenus();
   $("toasts").replaceChildren();
   $("chat").replaceChildren();
+  stickToBottom = true;
   const cached = app.chats.get(id);
   if (cached) renderChat(cached);
-  $("chat").scrollTop = $("chat").scrollHeight;
   refresh(id);
   for (const answer of app.pendingToasts.get(id) || []) toast(answer.text, answer.show_alert);
   app.pendingToasts.delete(id);
@@ -360,6 +372,7 @@ function toast(text, alert = false) {
 
 async function act(path, body) {
   const id = app.active;
+  stickToBottom = true; // show what was just sent
   try {
     await api(`/api/chats/${id}/${path}`, body);
     await loadChat(id);
@@ -497,6 +510,7 @@ function bindComposer() {
     }
   });
   composer.addEventListener("input", autoGrow);
+  $("chat").addEventListener("scroll", trackScroll, { passive: true });
   $("attach").addEventListener("click", toggleAttachMenu);
   $("attach-menu").addEventListener("click", (event) => {
     const action = event.target.closest("[data-action]");
