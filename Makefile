@@ -1,11 +1,12 @@
 # Two commands do all the set-up from a fresh clone:
-#   make run   - create .venv, install the bot, start it (reads .env)
+#   make run   - create .venv, install the bot, start it (reads .env); with nothing configured
+#                (no BOT_TOKEN, no BOT_TOKEN_FILE, no .env) it starts practice mode instead
 #   make test  - create .venv, install the bot with its test tools, lint, run every test
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint format messages bench clean
+.PHONY: run practice drill test lint format messages bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,8 +19,23 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --editable '.[dev]'
 	touch $@ $(VENV)/.installed-run
 
+# Practice mode only when no token is configured at all: a .env or either variable, even a
+# broken one, runs the real bot, which then stops with a clear error rather than practising.
 run: $(VENV)/.installed-run
-	$(BIN)/python -m bot
+	@if [ -z "$$BOT_TOKEN" ] && [ -z "$$BOT_TOKEN_FILE" ] && [ ! -e .env ]; then \
+		echo "make run: no BOT_TOKEN, BOT_TOKEN_FILE or .env, so this is PRACTICE MODE."; \
+		exec $(BIN)/python -m bot practice; \
+	else \
+		exec $(BIN)/python -m bot; \
+	fi
+
+# Practice mode whatever is configured; drill adds the scenario (a rally, two people detained,
+# a hearing tomorrow). Both use data/practice.sqlite3 and never the real database.
+practice: $(VENV)/.installed-run
+	$(BIN)/python -m bot practice
+
+drill: $(VENV)/.installed-run
+	$(BIN)/python -m bot practice --drill
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

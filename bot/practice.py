@@ -1,0 +1,384 @@
+"""Practice mode: the real bot against a fake Telegram on 127.0.0.1, with a web chat.
+
+``dabyl practice`` runs the fake Bot API server (:mod:`fakebotapi`) on a free loopback port,
+the unchanged bot against it, and a phone-like web chat on http://127.0.0.1:8080 with one tab
+per practice person: an admin, a coordinator, two members and three subscribers. Nothing
+leaves the machine: there is no Telegram token and no real chat id.
+
+Practice never touches the real bot's data: it reads no ``.env`` and no environment variable
+(:class:`PracticeSettings`), and it keeps its own database, ``data/practice.sqlite3``, which
+starts empty at every run because the fake Telegram's chats do not outlive the process either.
+
+``--drill`` then plays a short scenario through the bot, as the practice people themselves, so
+that every tab shows how it came about: a rally, two people detained there (reported by the
+members, confirmed by the coordinator, alerted to everyone), a hearing tomorrow, and one
+member still at the square with a 15-minute check-in running.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import errno
+import logging
+import secrets
+import signal
+import sys
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource
+
+from bot.accounts import Sender
+from bot.app import DabylApplication, build_application
+from bot.context import SERVICES_KEY
+from bot.logs import configure_logging
+from bot.notifier import CONFIRM
+from bot.roles import Role
+from bot.services import Services
+from bot.settings import Settings
+from fakebotapi import FakeBotAPI, FakeUser, SentMessage
+from fakebotapi.webchat import Person, Place, WebChat
+
+logger = logging.getLogger("bot.practice")
+
+DATABASE = Path("data/practice.sqlite3")
+HOST = "127.0.0.1"
+DEFAULT_PORT = 8080
+BOT_USERNAME = "dabyl_practice_bot"
+BANNER_WIDTH = 72
+
+
+@dataclass(frozen=True)
+class Persona:
+    """A practice person: who they are, their role, and the language of their Telegram app."""
+
+    telegram_id: int
+    first_name: str
+    last_name: str
+    role: Role
+    caption: str  # the tab's caption on the page
+    language: str
+
+    @property
+    def username(self) -> str:
+        return f"{self.first_name}_{self.last_name}".lower()
+
+
+# Fictional people. The admin is the one in ADMIN_IDS; the languages show the three catalogs.
+ADMIN = Persona(700001, "Aigerim", "Nurlanovna", Role.ADMIN, "Admin", "en")
+COORDINATOR = Persona(700002, "Daniyar", "Sarsenbayev", Role.COORDINATOR, "Coordinator", "en")
+MEMBER = Persona(700003, "Zhanar", "Tulegenova", Role.MEMBER, "Member", "en")
+MEMBER_2 = Persona(700004, "Yerlan", "Abenov", Role.MEMBER, "Member", "ru")
+PEOPLE = (
+    ADMIN,
+    COORDINATOR,
+    MEMBER,
+    MEMBER_2,
+    Persona(700005, "Madina", "Sultanova", Role.SUBSCRIBER, "Subscriber", "en"),
+    Persona(700006, "Timur", "Kassymov", Role.SUBSCRIBER, "Subscriber", "ru"),
+    Persona(700007, "Saule", "Yermekova", Role.SUBSCRIBER, "Subscriber", "kk"),
+)
+
+# The places a practice person can send as their location (approximate public squares and
+# buildings in Almaty, the default time zone's city).
+PLACES = (
+    Place("Republic Square, Almaty", 43.2380, 76.9453),
+    Place("Astana Square, Almaty", 43.2567, 76.9286),
+    Place("Police department, Medeu district", 43.2565, 76.9510),
+    Place("Medeu district court, Almaty", 43.2489, 76.9604),
+    Place("Temporary detention centre, Almaty", 43.2720, 76.8960),
+)
+
+
+class PracticeSettings(Settings):
+    """Settings from the arguments only: no ``.env`` and no environment variable is read, so
+    a real token, database or alert channel can never reach practice mode."""
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings,)
+
+
+def practice_settings(api_url: str, token: str, database: Path = DATABASE) -> Settings:
+    """The bot's settings in practice: the fake Telegram, its own database, the practice admin."""
+    return PracticeSettings(
+        bot_token=token,
+        telegram_api_url=api_url,
+        database_path=database,
+        admin_ids=frozenset({ADMIN.telegram_id}),
+    )
+
+
+def new_token() -> str:
+    """A token in @BotFather's shape, new at every run; the fake Telegram accepts only it."""
+    return f"{secrets.randbelow(10**9) + 10**9}:{secrets.token_urlsafe(27)}"
+
+
+def banner(page_url: str, database: Path, *, drill: bool) -> str:
+    """What practice mode prints first: it is practice, where to look, how to run for real."""
+    lines = [
+        "PRACTICE MODE: a fake Telegram on this computer. No real messages, no real alerts.",
+        f"Open {page_url} in a browser: one tab for each practice person.",
+        f"Practice data: {database} (emptied at every start; the real database is not used).",
+    ]
+    if drill:
+        lines.append("Drill: a rally, two people detained, a hearing tomorrow (see README).")
+    lines += [
+        "To run the real bot: cp config.example.env .env, put your BOT_TOKEN from",
+        "@BotFather in it, then make run (see README, 'Run the real bot').",
+        "Stop with Ctrl-C.",
+    ]
+    rule = "=" * BANNER_WIDTH
+    return "\n".join([rule, *lines, rule])
+
+
+def is_practice_database(path: Path) -> bool:
+    """Whether ``path`` is practice mode's database, which every practice run empties."""
+    return path.resolve() == DATABASE.resolve()
+
+
+def remove_database(path: Path) -> None:
+    """Delete the practice database and its journal files: every run starts empty."""
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+# -- the practice world -----------------------------------------------------------------------
+class PracticeWorld:
+    """The fake Telegram, the bot and the web chat, started and stopped together."""
+
+    def __init__(self, database: Path = DATABASE, port: int = DEFAULT_PORT) -> None:
+        self.database = database
+        self.port = port
+        self.token = new_token()
+        self.telegram = FakeBotAPI(
+            bot_username=BOT_USERNAME, bot_first_name="Dabyl (practice)", token=self.token
+        )
+        self.people: dict[int, FakeUser] = {}
+        self.application: DabylApplication | None = None
+        self.webchat: WebChat | None = None
+        self.page_url = ""
+        self.stopped = asyncio.Event()
+
+    @property
+    def services(self) -> Services:
+        assert self.application is not None
+        return self.application.bot_data[SERVICES_KEY]
+
+    def person(self, persona: Persona) -> FakeUser:
+        return self.people[persona.telegram_id]
+
+    async def start(self) -> str:
+        """Start everything; return the page's address."""
+        remove_database(self.database)
+        api = await self.telegram.start(HOST)
+        for persona in PEOPLE:
+            self.people[persona.telegram_id] = self.telegram.user(
+                persona.telegram_id,
+                persona.first_name,
+                last_name=persona.last_name,
+                username=persona.username,
+                language_code=persona.language,
+            )
+        settings = practice_settings(self.telegram.base_url, self.token, self.database)
+        self.application = build_application(settings, stop=lambda _app: self.stopped.set())
+        await self.application.initialize()
+        assert self.application.post_init is not None
+        await self.application.post_init(self.application)
+        await self._give_roles()
+        await self.application.start()
+        assert self.application.updater is not None
+        await self.application.updater.start_polling(poll_interval=0, timeout=10)
+        self.webchat = WebChat(
+            self.telegram,
+            [Person(self.people[p.telegram_id], p.caption) for p in PEOPLE],
+            label="PRACTICE",
+            places=PLACES,
+            title="Dabyl practice",
+        )
+        self.page_url = await self.webchat.start(HOST, self.port)
+        logger.info("Practice: fake Telegram on %s, web chat on %s", api, self.page_url)
+        return self.page_url
+
+    async def stop(self) -> None:
+        """Stop the page, the bot and the fake Telegram (what was started, in reverse)."""
+        if self.webchat is not None:
+            await self.webchat.stop()
+        application = self.application
+        if application is not None:
+            if application.updater is not None and application.updater.running:
+                await application.updater.stop()
+            if application.running:
+                await application.stop()
+            await application.shutdown()
+            if application.post_shutdown is not None and SERVICES_KEY in application.bot_data:
+                await application.post_shutdown(application)
+        await self.telegram.stop()
+
+    async def _give_roles(self) -> None:
+        """Store the practice people with their roles, as invites would have (the admin is in
+        ADMIN_IDS and becomes admin on their first message)."""
+        accounts = self.services.accounts
+        for persona in PEOPLE:
+            if persona.role is Role.ADMIN:
+                continue
+            sender = Sender(
+                persona.telegram_id, persona.username, persona.first_name, persona.language
+            )
+            await accounts.create(sender, persona.role)
+
+    async def say_hello(self) -> None:
+        """Everyone sends /start, so each tab opens with the bot's welcome for their role."""
+        for persona in PEOPLE:
+            await self.person(persona).send("/start")
+            await self.person(persona).expect_reply(timeout=15)
+
+    async def drill(self) -> None:
+        """Play the drill's back story through the bot, as the practice people; return when
+        every alert it caused was delivered, so the exercise starts from a settled state."""
+        await run_drill(self)
+        await self.settled()
+
+    async def settled(self, within: float = 60) -> None:
+        """Wait until no delivery is due (every alert so far reached everyone)."""
+        outbox, clock = self.services.outbox, self.services.clock
+        async with asyncio.timeout(within):
+            # The outbox is the truth; the broadcaster has no event to wait on, so poll it.
+            while await outbox.pending_due(clock.now()):  # noqa: ASYNC110
+                await asyncio.sleep(0.1)
+
+
+# -- the drill --------------------------------------------------------------------------------
+DETAINED = (
+    (MEMBER, "Marat Ospanov", "Republic Square, Almaty", "taken into a police van at the rally"),
+    (MEMBER_2, "Asel Nurpeis", "Republic Square, Almaty", "detained with a placard, 12:40"),
+)
+HEARING = "Marat Ospanov; tomorrow 10:00; Medeu district court, Almaty"
+CHECKIN = "15m; Republic Square, Almaty; still at the rally"
+
+
+async def run_drill(world: PracticeWorld) -> None:
+    """A rally: two detentions reported and confirmed, a hearing tomorrow, a check-in running."""
+    coordinator = world.person(COORDINATOR)
+    for persona, name, place, details in DETAINED:
+        member = world.person(persona)
+        await member.send(f"/detained {name}; {place}; {details}")
+        await member.expect_reply(timeout=15)  # the receipt
+        request = await _wait_for(coordinator, lambda m: _button(m, CONFIRM) is not None)
+        confirm = _button(request, CONFIRM)
+        assert confirm is not None
+        await coordinator.press(request, confirm)
+        await coordinator.expect_edit(request, timeout=20)  # confirmed: the alert is queued
+    coordinator.mark_read()
+    await coordinator.send(f"/hearing {HEARING}")
+    await coordinator.expect_reply(timeout=15)
+    member = world.person(MEMBER)
+    member.mark_read()
+    await member.send(f"/checkin {CHECKIN}")
+    await member.expect_reply(timeout=15)
+
+
+def _button(message: SentMessage, prefix: str) -> str | None:
+    """The label of the message's first inline button whose callback data starts so."""
+    for label, data in message.buttons:
+        if data and data.startswith(prefix):
+            return label
+    return None
+
+
+async def _wait_for(
+    person: FakeUser, matches: Callable[[SentMessage], bool], within: float = 20
+) -> SentMessage:
+    """The next message to ``person`` that ``matches`` (others on the way are skipped)."""
+    async with asyncio.timeout(within):
+        while True:
+            message = await person.expect_reply(timeout=within)
+            if matches(message):
+                return message
+
+
+# -- command line -----------------------------------------------------------------------------
+def add_command(commands: Any) -> None:
+    """``dabyl practice [--drill] [--port N]``."""
+    practice = commands.add_parser(
+        "practice",
+        help="try the bot in a browser with a fake Telegram, no token needed",
+        description="Practice mode: the bot and a fake Telegram on this computer, with a web "
+        "chat for seven practice people. Uses data/practice.sqlite3, emptied at every start.",
+    )
+    practice.add_argument(
+        "--drill",
+        action="store_true",
+        help="seed a scenario: a rally, two people detained, a hearing tomorrow",
+    )
+    practice.add_argument(
+        "--port",
+        type=_port,
+        default=DEFAULT_PORT,
+        help=f"port of the web chat on {HOST} (default {DEFAULT_PORT}; 0 picks a free one)",
+    )
+
+
+def _port(text: str) -> int:
+    """A TCP port; 0 picks a free one (the banner then shows which)."""
+    if not text.isdigit() or not 0 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError("expected a port number from 1 to 65535, like 8081")
+    return int(text)
+
+
+def run_command(args: argparse.Namespace) -> int:
+    """Run practice mode until Ctrl-C or SIGTERM; 0 when it stopped cleanly."""
+    try:
+        return asyncio.run(serve(args.port, drill=args.drill))
+    except KeyboardInterrupt:  # a second Ctrl-C during shutdown
+        return 130
+
+
+async def serve(
+    port: int,
+    *,
+    drill: bool = False,
+    database: Path = DATABASE,
+    ready: Callable[[PracticeWorld], Awaitable[None]] | None = None,
+) -> int:
+    """Start the practice world, print the banner, serve until a signal (or ``/panic``)."""
+    world = PracticeWorld(database, port)
+    configure_logging("INFO", [world.token])
+    logger.info("Dabyl starting in PRACTICE mode (fake Telegram on %s, no real alerts)", HOST)
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):  # not on Windows
+            loop.add_signal_handler(sig, world.stopped.set)
+    try:
+        try:
+            page = await world.start()
+        except OSError as error:
+            if error.errno != errno.EADDRINUSE:
+                raise
+            print(
+                f"dabyl: port {port} on {HOST} is in use; try: dabyl practice --port {port + 1}",
+                file=sys.stderr,
+            )
+            return 2
+        await world.say_hello()
+        if drill:
+            await world.drill()
+        print(banner(page, database, drill=drill), flush=True)
+        if ready is not None:
+            await ready(world)
+        await world.stopped.wait()
+    finally:
+        await world.stop()
+        logger.info("Practice mode stopped")
+    return 0
