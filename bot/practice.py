@@ -206,6 +206,7 @@ class PracticeWorld:
             label="PRACTICE",
             places=PLACES,
             title="Dabyl practice",
+            time_zone=settings.timezone.key,
         )
         self.page_url = await self.webchat.start(HOST, self.port)
         logger.info("Practice: fake Telegram on %s, web chat on %s", api, self.page_url)

@@ -139,11 +139,14 @@ class WebChat:
         places: Sequence[Place] = (),
         photo: Path = SAMPLE_PHOTO,
         title: str = "Dabyl practice",
+        time_zone: str | None = None,
     ) -> None:
         self._server = server
         self._people = {person.user.id: person for person in people}
         self.label = label
         self.title = title
+        # IANA name the page shows times in (the bot's own zone), 24-hour; None: the browser's.
+        self.time_zone = time_zone
         self.places = tuple(places)
         self._photo = photo.read_bytes()
         self._page = _render_page(label, title)
@@ -246,7 +249,13 @@ class WebChat:
             {"index": i, "name": p.name, "latitude": p.latitude, "longitude": p.longitude}
             for i, p in enumerate(self.places)
         ]
-        body = {"label": self.label, "title": self.title, "places": places, "people": people}
+        body = {
+            "label": self.label,
+            "title": self.title,
+            "time_zone": self.time_zone,
+            "places": places,
+            "people": people,
+        }
         return web.json_response(body)
 
     async def _chat(self, request: web.Request) -> web.Response:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -136,6 +137,12 @@ async def test_member_reports_coordinator_confirms_subscriber_sees_the_alert(
     alert = bot_message(page, "Detained: Nurlan Bekov")
     await expect(alert).to_contain_text("Where: Astana Square, Almaty")
     await expect(alert.locator(".practice-mark")).to_have_text("PRACTICE")
+    # Its time is the bot's (Almaty) time on a 24-hour clock, like the "When:" in its text.
+    zone = world.services.settings.timezone
+    now = world.services.clock.now().astimezone(zone)
+    shown = await alert.locator(".time").text_content()
+    minutes = {(now - timedelta(minutes=m)).strftime("%H:%M") for m in (0, 1)}
+    assert shown in minutes, (shown, minutes)
     await expect(page.locator("#banner")).to_contain_text("PRACTICE")
     await alert.scroll_into_view_if_needed()
     await page.screenshot(path=output_dir / "subscriber-sees-the-alert.png")

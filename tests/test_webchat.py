@@ -103,6 +103,7 @@ def last_update(server: FakeBotAPI) -> dict[str, Any]:
 async def test_people_lists_roles_names_label_and_places(http: aiohttp.ClientSession) -> None:
     info = await get_json(http, "/api/people")
     assert info["label"] == "PRACTICE"
+    assert info["time_zone"] is None  # the page shows the browser's time
     assert info["people"] == [
         {
             "id": AIGERIM,

@@ -7,6 +7,7 @@ const app = {
   label: document.body.dataset.label || "PRACTICE",
   people: [],
   places: [],
+  timeZone: null, // IANA name from /api/people: times are shown in the bot's zone
   active: null, // id of the person whose tab is shown
   chats: new Map(), // person id -> last chat view from /api/chats
   unread: new Map(), // person id -> bot messages that arrived while the tab was hidden
@@ -62,9 +63,18 @@ function safeUrl(url) {
   }
 }
 
+// 24-hour, in the bot's time zone when the server names one (the times in the bot's texts use
+// it too), else the browser's.
 function formatTime(unix) {
   if (typeof unix !== "number") return "";
-  return new Date(unix * 1000).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  const options = { hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
+  if (app.timeZone) options.timeZone = app.timeZone;
+  try {
+    return new Date(unix * 1000).toLocaleTimeString([], options);
+  } catch (_) {  // an unknown zone name: the browser's own
+    delete options.timeZone;
+    return new Date(unix * 1000).toLocaleTimeString([], options);
+  }
 }
 
 function formatSize(bytes) {
@@ -537,6 +547,7 @@ async function init() {
     app.label = info.label;
     app.people = info.people;
     app.places = info.places;
+    app.timeZone = typeof info.time_zone === "string" ? info.time_zone : null;
   } catch (error) {
     toast(`Could not load the practice people: ${error.message}`, true);
     return;
