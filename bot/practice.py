@@ -263,7 +263,7 @@ class PracticeWorld:
 # -- the drill --------------------------------------------------------------------------------
 DETAINED = (
     (MEMBER, "Marat Ospanov", "Republic Square, Almaty", "taken into a police van at the rally"),
-    (MEMBER_2, "Asel Nurpeis", "Republic Square, Almaty", "detained with a placard, 12:40"),
+    (MEMBER_2, "Asel Nurpeis", "Republic Square, Almaty", "detained while holding a placard"),
 )
 HEARING = "Marat Ospanov; tomorrow 10:00; Medeu district court, Almaty"
 CHECKIN = "15m; Republic Square, Almaty; still at the rally"
