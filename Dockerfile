@@ -13,6 +13,8 @@ COPY pyproject.toml README.md ./
 COPY bot ./bot
 COPY handlers ./handlers
 COPY storage ./storage
+# The fake Telegram that `dabyl practice` runs; the real bot imports its command line too.
+COPY fakebotapi ./fakebotapi
 RUN pip install --no-cache-dir . \
     && useradd --create-home --uid 10001 --user-group dabyl \
     && mkdir -p /data \
