@@ -61,6 +61,10 @@ async def test_bot_runs_as_a_process_and_stops_cleanly(
     assert elapsed < 5, f"took {elapsed:.1f}s to stop"
     assert "Traceback" not in log
     assert "Dabyl is ready as @dabyl_test_bot" in log
+    # The start-up line says which mode runs (practice mode says PRACTICE: test_practice.py).
+    host = telegram.url.removeprefix("http://")
+    assert f"Dabyl starting: the real bot on {host} (long polling), database data/dabyl" in log
+    assert "PRACTICE" not in log
     assert "Dabyl stopped" in log
     assert TOKEN not in log
     assert TOKEN.split(":")[1] not in log
