@@ -35,6 +35,7 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource
 from bot.accounts import Sender
 from bot.app import DabylApplication, build_application
 from bot.context import SERVICES_KEY
+from bot.i18n import LANGUAGES, N_, SOURCE_LANGUAGE, translator
 from bot.logs import configure_logging
 from bot.notifier import CONFIRM
 from bot.roles import Role
@@ -60,7 +61,7 @@ class Persona:
     first_name: str
     last_name: str
     role: Role
-    caption: str  # the tab's caption on the page
+    caption: str  # the tab's caption on the page (translated there, so marked with N_)
     language: str
 
     @property
@@ -69,29 +70,67 @@ class Persona:
 
 
 # Fictional people. The admin is the one in ADMIN_IDS; the languages show the three catalogs.
-ADMIN = Persona(700001, "Aigerim", "Nurlanovna", Role.ADMIN, "Admin", "en")
-COORDINATOR = Persona(700002, "Daniyar", "Sarsenbayev", Role.COORDINATOR, "Coordinator", "en")
-MEMBER = Persona(700003, "Zhanar", "Tulegenova", Role.MEMBER, "Member", "en")
-MEMBER_2 = Persona(700004, "Yerlan", "Abenov", Role.MEMBER, "Member", "ru")
+# TRANSLATORS: the practice page's tab captions (role, then the person's first name).
+SUBSCRIBER_CAPTION = N_("Subscriber")
+ADMIN = Persona(700001, "Aigerim", "Nurlanovna", Role.ADMIN, N_("Admin"), "en")
+COORDINATOR = Persona(700002, "Daniyar", "Sarsenbayev", Role.COORDINATOR, N_("Coordinator"), "en")
+MEMBER = Persona(700003, "Zhanar", "Tulegenova", Role.MEMBER, N_("Member"), "en")
+MEMBER_2 = Persona(700004, "Yerlan", "Abenov", Role.MEMBER, N_("Member"), "ru")
 PEOPLE = (
     ADMIN,
     COORDINATOR,
     MEMBER,
     MEMBER_2,
-    Persona(700005, "Madina", "Sultanova", Role.SUBSCRIBER, "Subscriber", "en"),
-    Persona(700006, "Timur", "Kassymov", Role.SUBSCRIBER, "Subscriber", "ru"),
-    Persona(700007, "Saule", "Yermekova", Role.SUBSCRIBER, "Subscriber", "kk"),
+    Persona(700005, "Madina", "Sultanova", Role.SUBSCRIBER, SUBSCRIBER_CAPTION, "en"),
+    Persona(700006, "Timur", "Kassymov", Role.SUBSCRIBER, SUBSCRIBER_CAPTION, "ru"),
+    Persona(700007, "Saule", "Yermekova", Role.SUBSCRIBER, SUBSCRIBER_CAPTION, "kk"),
 )
 
 # The places a practice person can send as their location (approximate public squares and
 # buildings in Almaty, the default time zone's city).
+# The names are translated on the page, so they are marked with N_.
+REPUBLIC_SQUARE = N_("Republic Square, Almaty")
+COURT = N_("Medeu district court, Almaty")
 PLACES = (
-    Place("Republic Square, Almaty", 43.2380, 76.9453),
-    Place("Astana Square, Almaty", 43.2567, 76.9286),
-    Place("Police department, Medeu district", 43.2565, 76.9510),
-    Place("Medeu district court, Almaty", 43.2489, 76.9604),
-    Place("Temporary detention centre, Almaty", 43.2720, 76.8960),
+    Place(REPUBLIC_SQUARE, 43.2380, 76.9453),
+    Place(N_("Astana Square, Almaty"), 43.2567, 76.9286),
+    Place(N_("Police department, Medeu district"), 43.2565, 76.9510),
+    Place(COURT, 43.2489, 76.9604),
+    Place(N_("Temporary detention centre, Almaty"), 43.2720, 76.8960),
 )
+
+# The page's own words (the bot's messages are the bot's, in each person's language).
+PAGE_TEXTS = {
+    "banner": N_("not real Telegram, no real alerts"),
+    "connecting": N_("connecting…"),
+    "live": N_("live"),
+    "reconnecting": N_("reconnecting…"),
+    "people": N_("Practice people"),
+    "messages": N_("Messages"),
+    "share_location": N_("Share a location"),
+    "cancel": N_("Cancel"),
+    "keyboard": N_("Keyboard"),
+    "attach": N_("Attach"),
+    "location_menu": N_("Location…"),
+    "photo": N_("Photo"),
+    "location": N_("Location"),
+    "message": N_("Message"),
+    "send": N_("Send"),
+    "noscript": N_("The practice chat needs JavaScript."),
+    "spoiler": N_("Spoiler, press to reveal"),
+    "you": N_("You"),
+    "bot": N_("Bot"),
+    "edited": N_("edited"),
+    # TRANSLATORS: keep {count}; shown with a practice person's tab, e.g. "3 unread".
+    "unread": N_("{count} unread"),
+    "empty": N_("No messages yet. Try /start."),
+    "no_contact": N_("Sharing a contact is not available in practice."),
+    "no_places": N_("No practice places are set up."),
+    # TRANSLATORS: keep {error}.
+    "load_failed": N_("Could not load the chat: {error}"),
+    # TRANSLATORS: keep {error}.
+    "send_failed": N_("Could not send: {error}"),
+}
 
 
 class PracticeSettings(Settings):
@@ -158,9 +197,14 @@ def remove_database(path: Path) -> None:
 class PracticeWorld:
     """The fake Telegram, the bot and the web chat, started and stopped together."""
 
-    def __init__(self, database: Path = DATABASE, port: int = DEFAULT_PORT) -> None:
+    def __init__(
+        self, database: Path = DATABASE, port: int = DEFAULT_PORT, language: str | None = None
+    ) -> None:
+        """``language``: everyone's Telegram app and the page in it; ``None`` mixes the three
+        (the page is then in English)."""
         self.database = database
         self.port = port
+        self.language = language
         self.token = new_token()
         self.telegram = FakeBotAPI(
             bot_username=BOT_USERNAME, bot_first_name="Dabyl (practice)", token=self.token
@@ -179,6 +223,14 @@ class PracticeWorld:
     def person(self, persona: Persona) -> FakeUser:
         return self.people[persona.telegram_id]
 
+    def language_of(self, persona: Persona) -> str:
+        """The language of ``persona``'s Telegram app in this run."""
+        return self.language or persona.language
+
+    @property
+    def page_language(self) -> str:
+        return self.language or SOURCE_LANGUAGE
+
     async def start(self) -> str:
         """Start everything; return the page's address."""
         remove_database(self.database)
@@ -189,7 +241,7 @@ class PracticeWorld:
                 persona.first_name,
                 last_name=persona.last_name,
                 username=persona.username,
-                language_code=persona.language,
+                language_code=self.language_of(persona),
             )
         settings = practice_settings(self.telegram.base_url, self.token, self.database)
         self.application = build_application(settings, stop=lambda _app: self.stopped.set())
@@ -200,13 +252,16 @@ class PracticeWorld:
         await self.application.start()
         assert self.application.updater is not None
         await self.application.updater.start_polling(poll_interval=0, timeout=10)
+        _ = translator(self.page_language)
         self.webchat = WebChat(
             self.telegram,
-            [Person(self.people[p.telegram_id], p.caption) for p in PEOPLE],
+            [Person(self.people[p.telegram_id], _(p.caption)) for p in PEOPLE],
             label="PRACTICE",
-            places=PLACES,
+            places=[Place(_(p.name), p.latitude, p.longitude) for p in PLACES],
             title="Dabyl practice",
             time_zone=settings.timezone.key,
+            texts={key: _(text) for key, text in PAGE_TEXTS.items()},
+            language=self.page_language,
         )
         self.page_url = await self.webchat.start(HOST, self.port)
         logger.info("Practice: fake Telegram on %s, web chat on %s", api, self.page_url)
@@ -235,7 +290,10 @@ class PracticeWorld:
             if persona.role is Role.ADMIN:
                 continue
             sender = Sender(
-                persona.telegram_id, persona.username, persona.first_name, persona.language
+                persona.telegram_id,
+                persona.username,
+                persona.first_name,
+                self.language_of(persona),
             )
             await accounts.create(sender, persona.role)
 
@@ -261,20 +319,21 @@ class PracticeWorld:
 
 
 # -- the drill --------------------------------------------------------------------------------
+# Who reports whom, where, and what they saw; each member types in their own language.
 DETAINED = (
-    (MEMBER, "Marat Ospanov", "Republic Square, Almaty", "taken into a police van at the rally"),
-    (MEMBER_2, "Asel Nurpeis", "Republic Square, Almaty", "detained while holding a placard"),
+    (MEMBER, "Marat Ospanov", N_("taken into a police van at the rally")),
+    (MEMBER_2, "Asel Nurpeis", N_("detained while holding a placard")),
 )
-HEARING = "Marat Ospanov; tomorrow 10:00; Medeu district court, Almaty"
-CHECKIN = "15m; Republic Square, Almaty; still at the rally"
+HEARING_FOR = "Marat Ospanov"
+CHECKIN_NOTE = N_("still at the rally")
 
 
 async def run_drill(world: PracticeWorld) -> None:
     """A rally: two detentions reported and confirmed, a hearing tomorrow, a check-in running."""
     coordinator = world.person(COORDINATOR)
-    for persona, name, place, details in DETAINED:
-        member = world.person(persona)
-        await member.send(f"/detained {name}; {place}; {details}")
+    for persona, name, details in DETAINED:
+        member, _ = world.person(persona), translator(world.language_of(persona))
+        await member.send(f"/detained {name}; {_(REPUBLIC_SQUARE)}; {_(details)}")
         await member.expect_reply(timeout=15)  # the receipt
         request = await _wait_for(coordinator, lambda m: _button(m, CONFIRM) is not None)
         confirm = _button(request, CONFIRM)
@@ -282,11 +341,16 @@ async def run_drill(world: PracticeWorld) -> None:
         await coordinator.press(request, confirm)
         await coordinator.expect_edit(request, timeout=20)  # confirmed: the alert is queued
     coordinator.mark_read()
-    await coordinator.send(f"/hearing {HEARING}")
+    _ = translator(world.language_of(COORDINATOR))
+    # TRANSLATORS: typed by the practice coordinator in "/hearing <name>; tomorrow 10:00; ...":
+    # use the word for "tomorrow" that the bot reads (завтра, ертең).
+    tomorrow = _("tomorrow")
+    await coordinator.send(f"/hearing {HEARING_FOR}; {tomorrow} 10:00; {_(COURT)}")
     await coordinator.expect_reply(timeout=15)
     member = world.person(MEMBER)
+    _ = translator(world.language_of(MEMBER))
     member.mark_read()
-    await member.send(f"/checkin {CHECKIN}")
+    await member.send(f"/checkin 15m; {_(REPUBLIC_SQUARE)}; {_(CHECKIN_NOTE)}")
     await member.expect_reply(timeout=15)
 
 
@@ -324,6 +388,11 @@ def add_command(commands: Any) -> None:
         help="seed a scenario: a rally, two people detained, a hearing tomorrow",
     )
     practice.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        help="everyone's Telegram app and the page in this language (default: a mix of all three)",
+    )
+    practice.add_argument(
         "--port",
         type=_port,
         default=DEFAULT_PORT,
@@ -341,7 +410,7 @@ def _port(text: str) -> int:
 def run_command(args: argparse.Namespace) -> int:
     """Run practice mode until Ctrl-C or SIGTERM; 0 when it stopped cleanly."""
     try:
-        return asyncio.run(serve(args.port, drill=args.drill))
+        return asyncio.run(serve(args.port, drill=args.drill, language=args.lang))
     except KeyboardInterrupt:  # a second Ctrl-C during shutdown
         return 130
 
@@ -350,11 +419,12 @@ async def serve(
     port: int,
     *,
     drill: bool = False,
+    language: str | None = None,
     database: Path = DATABASE,
     ready: Callable[[PracticeWorld], Awaitable[None]] | None = None,
 ) -> int:
     """Start the practice world, print the banner, serve until a signal (or ``/panic``)."""
-    world = PracticeWorld(database, port)
+    world = PracticeWorld(database, port, language)
     configure_logging("INFO", [world.token])
     logger.info("Dabyl starting in PRACTICE mode (fake Telegram on %s, no real alerts)", HOST)
     loop = asyncio.get_running_loop()

@@ -66,7 +66,7 @@ import json
 import logging
 import re
 import socket
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -106,6 +106,36 @@ _CSP = (
     "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 )
 _SHUTDOWN = None  # queued to every event stream by stop()
+_PLACEHOLDER = re.compile(r"\{\{([a-z_.]+)\}\}")
+# The page's own words (English); WebChat(texts=...) replaces any of them, e.g. translated.
+PAGE_TEXTS = {
+    "banner": "not real Telegram, no real alerts",
+    "connecting": "connecting…",
+    "live": "live",
+    "reconnecting": "reconnecting…",
+    "people": "Practice people",
+    "messages": "Messages",
+    "share_location": "Share a location",
+    "cancel": "Cancel",
+    "keyboard": "Keyboard",
+    "attach": "Attach",
+    "location_menu": "Location…",
+    "photo": "Photo",
+    "location": "Location",
+    "message": "Message",
+    "send": "Send",
+    "noscript": "The practice chat needs JavaScript.",
+    "spoiler": "Spoiler, press to reveal",
+    "you": "You",
+    "bot": "Bot",
+    "edited": "edited",
+    "unread": "{count} unread",
+    "empty": "No messages yet. Try /start.",
+    "no_contact": "Sharing a contact is not available in practice.",
+    "no_places": "No practice places are set up.",
+    "load_failed": "Could not load the chat: {error}",
+    "send_failed": "Could not send: {error}",
+}
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -140,6 +170,8 @@ class WebChat:
         photo: Path = SAMPLE_PHOTO,
         title: str = "Dabyl practice",
         time_zone: str | None = None,
+        texts: Mapping[str, str] | None = None,
+        language: str = "en",
     ) -> None:
         self._server = server
         self._people = {person.user.id: person for person in people}
@@ -149,7 +181,13 @@ class WebChat:
         self.time_zone = time_zone
         self.places = tuple(places)
         self._photo = photo.read_bytes()
-        self._page = _render_page(label, title)
+        unknown = set(texts or {}) - set(PAGE_TEXTS)
+        if unknown:
+            raise ValueError(f"unknown page texts: {sorted(unknown)}")
+        # The page's own words, e.g. translated by the caller; the defaults are English.
+        self.texts = {**PAGE_TEXTS, **(texts or {})}
+        self.language = language
+        self._page = _render_page(label, title, self.texts, language)
         self._tracker = ChangeTracker()
         self._answers_seen = 0
         self._streams: set[asyncio.Queue[dict[str, Any] | None]] = set()
@@ -253,6 +291,8 @@ class WebChat:
             "label": self.label,
             "title": self.title,
             "time_zone": self.time_zone,
+            "language": self.language,
+            "texts": self.texts,
             "places": places,
             "people": people,
         }
@@ -386,12 +426,12 @@ def _full_name(user: FakeUser) -> str:
     return " ".join(filter(None, (user.user["first_name"], user.user.get("last_name"))))
 
 
-def _render_page(label: str, title: str) -> str:
-    """index.html with the label and title filled in (escaped)."""
-    template = (WEB_DIR / "index.html").read_text(encoding="utf-8")
-    return template.replace("{{label}}", html.escape(label)).replace(
-        "{{title}}", html.escape(title)
-    )
+def _render_page(label: str, title: str, texts: Mapping[str, str], language: str) -> str:
+    """index.html with the label, title, language and page texts filled in (escaped)."""
+    page = (WEB_DIR / "index.html").read_text(encoding="utf-8")
+    values = {"label": label, "title": title, "lang": language}
+    values.update({f"t.{key}": text for key, text in texts.items()})
+    return _PLACEHOLDER.sub(lambda match: html.escape(values[match.group(1)]), page)
 
 
 def _loopback_hosts(host: str, port: int) -> frozenset[str] | None:

@@ -310,3 +310,26 @@ def test_make_run_practises_only_when_nothing_is_configured(
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[-1] == expected
     assert ("PRACTICE MODE" in result.stdout) == (expected.endswith("practice"))
+
+
+async def test_lang_puts_everyone_and_the_page_in_one_language(tmp_path: Path) -> None:
+    """A Russian-speaking trainer: every practice person and the page speak Russian."""
+    world = PracticeWorld(tmp_path / "practice.sqlite3", port=0, language="ru")
+    try:
+        await world.start()
+        await world.say_hello()
+        await world.drill()
+        users = world.services.users
+        for persona in PEOPLE:
+            stored = await users.get(persona.telegram_id)
+            assert stored is not None and stored.language == "ru"
+        assert world.webchat is not None
+        assert world.webchat.texts["send"] == "Отправить"
+        assert world.webchat.places[0].name == "Площадь Республики, Алматы"
+        member = world.person(MEMBER)
+        typed = [m.text for m in member.history if not m.from_bot]
+        assert "/detained Marat Ospanov; Площадь Республики, Алматы;" in typed[1]
+        hearings, _ = await world.services.hearings.upcoming()
+        assert [h.place for h in hearings] == ["Медеуский районный суд, Алматы"]
+    finally:
+        await world.stop()

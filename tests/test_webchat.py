@@ -483,3 +483,26 @@ async def test_label_and_title_are_escaped(server: FakeBotAPI, aigerim: FakeUser
         await chat.stop()
     assert "&lt;b&gt;DRILL&lt;/b&gt;" in page and "<b>DRILL" not in page
     assert "A &amp; B" in page
+
+
+async def test_page_texts_and_language_can_be_replaced_and_are_escaped(
+    server: FakeBotAPI, aigerim: FakeUser
+) -> None:
+    texts = {"send": "Жіберу", "banner": "<b>жаттығу</b> & тек", "unread": "{count} оқылмаған"}
+    with pytest.raises(ValueError, match="unknown page texts"):
+        WebChat(server, [Person(aigerim, "Үйлестіруші")], texts={"sned": "typo"})
+    chat = WebChat(server, [Person(aigerim, "Үйлестіруші")], texts=texts, language="kk")
+    await chat.start(port=0)
+    try:
+        async with aiohttp.ClientSession(base_url=chat.url) as session:
+            page = await (await session.get("/")).text()
+            info = await get_json(session, "/api/people")
+    finally:
+        await chat.stop()
+    assert '<html lang="kk">' in page
+    assert 'class="send">Жіберу</button>' in page
+    assert "&lt;b&gt;жаттығу&lt;/b&gt; &amp; тек" in page and "<b>жаттығу" not in page
+    assert "{{" not in page  # every placeholder filled
+    assert info["language"] == "kk"
+    assert info["texts"]["unread"] == "{count} оқылмаған"
+    assert info["texts"]["photo"] == "Photo"  # the rest stay English

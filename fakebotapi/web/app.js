@@ -7,6 +7,7 @@ const app = {
   label: document.body.dataset.label || "PRACTICE",
   people: [],
   places: [],
+  texts: {}, // the page's own words, from /api/people
   timeZone: null, // IANA name from /api/people: times are shown in the bot's zone
   active: null, // id of the person whose tab is shown
   chats: new Map(), // person id -> last chat view from /api/chats
@@ -65,6 +66,13 @@ function safeUrl(url) {
 
 // 24-hour, in the bot's time zone when the server names one (the times in the bot's texts use
 // it too), else the browser's.
+// The page's own words, from /api/people (the server's PAGE_TEXTS, maybe translated), with
+// {name} placeholders filled in; the key itself until they arrive.
+function t(key, values = {}) {
+  const text = typeof app.texts[key] === "string" ? app.texts[key] : key;
+  return text.replace(/\{(\w+)\}/g, (whole, name) => (name in values ? String(values[name]) : whole));
+}
+
 function formatTime(unix) {
   if (typeof unix !== "number") return "";
   const options = { hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
@@ -118,7 +126,7 @@ function link(url) {
 
 function spoiler() {
   const node = el("span", { class: "spoiler", tabindex: "0", role: "button",
-    "aria-label": "Spoiler, press to reveal" });
+    "aria-label": t("spoiler") });
   const reveal = () => {
     node.classList.add("revealed");
     node.removeAttribute("role");
@@ -166,10 +174,10 @@ function renderMedia(media) {
   if (!media) return null;
   if (media.type === "photo" && media.url) {
     return el("a", { href: media.url, target: "_blank", rel: "noopener", class: "photo-link" },
-      el("img", { class: "photo", src: media.url, alt: "Photo", onload: keepAtBottom }));
+      el("img", { class: "photo", src: media.url, alt: t("photo"), onload: keepAtBottom }));
   }
   if (media.type === "location") {
-    const where = media.place || "Location";
+    const where = media.place || t("location");
     return el("div", { class: "location" }, el("span", { class: "pin", "aria-hidden": "true" }),
       el("span", { class: "place" }, where),
       el("small", {}, `${Number(media.latitude).toFixed(5)}, ${Number(media.longitude).toFixed(5)}`));
@@ -214,7 +222,7 @@ function renderMessage(message) {
   const mine = !message.from_bot;
   const node = el("article", { class: `msg ${mine ? "me" : "bot"}`,
     dataset: { messageId: String(message.message_id) },
-    "aria-label": mine ? "You" : "Bot" });
+    "aria-label": mine ? t("you") : t("bot") });
   const bubble = el("div", { class: "bubble" }, el("span", { class: "practice-mark" }, app.label));
   if (message.reply_to) bubble.append(el("div", { class: "reply-to" }, message.reply_to.text || "…"));
   bubble.append(renderMedia(message.media) || "");
@@ -224,7 +232,7 @@ function renderMessage(message) {
     bubble.append(text);
   }
   const meta = el("div", { class: "meta" });
-  if (message.edited) meta.append(el("span", { class: "edited" }, "edited"));
+  if (message.edited) meta.append(el("span", { class: "edited" }, t("edited")));
   meta.append(el("time", { class: "time", datetime: new Date(message.date * 1000).toISOString() },
     formatTime(message.date)));
   bubble.append(meta);
@@ -267,7 +275,7 @@ function renderChat(view) {
     previous = node;
   }
   for (const stale of existing.values()) stale.remove();
-  if (view.messages.length === 0) list.replaceChildren(el("p", { class: "empty" }, "No messages yet. Try /start."));
+  if (view.messages.length === 0) list.replaceChildren(el("p", { class: "empty" }, t("empty")));
   renderReplyKeyboard(view.reply_keyboard);
   keepAtBottom();
 }
@@ -276,7 +284,7 @@ function renderReplyKeyboard(keyboard) {
   const box = $("reply-keyboard");
   box.replaceChildren();
   box.hidden = !keyboard;
-  $("composer").placeholder = (keyboard && keyboard.placeholder) || "Message";
+  $("composer").placeholder = (keyboard && keyboard.placeholder) || t("message");
   if (!keyboard) return;
   for (const row of keyboard.rows) {
     const line = el("div", { class: "keyboard-row" });
@@ -301,7 +309,7 @@ async function loadChat(id) {
 }
 
 function refresh(id) {
-  loadChat(id).catch((error) => toast(`Could not load the chat: ${error.message}`));
+  loadChat(id).catch((error) => toast(t("load_failed", { error: error.message })));
 }
 
 /* ---------- tabs ---------- */
@@ -327,7 +335,7 @@ function updateTab(id) {
   const selected = id === app.active;
   tab.setAttribute("aria-selected", String(selected));
   tab.tabIndex = selected ? 0 : -1;
-  tab.setAttribute("aria-label", `${p.role}: ${p.name}${count ? `, ${count} unread` : ""}`);
+  tab.setAttribute("aria-label", `${p.role}: ${p.name}${count ? `, ${t("unread", { count })}` : ""}`);
   const badge = tab.querySelector(".badge");
   badge.hidden = count === 0;
   badge.textContent = count ? String(count) : "";
@@ -388,7 +396,7 @@ async function act(path, body) {
     await loadChat(id);
     return true;
   } catch (error) {
-    toast(error.message);
+    toast(t("send_failed", { error: error.message }));
     return false;
   }
 }
@@ -408,7 +416,7 @@ function press(messageId, index) {
 
 function pressReply(messageId, button) {
   if (button.request_location) openPlaces();
-  else if (button.request_contact) toast("Sharing a contact is not available in practice.");
+  else if (button.request_contact) toast(t("no_contact"));
   else act("press", { message_id: messageId, button: button.index });
 }
 
@@ -448,7 +456,7 @@ function openPlaces() {
   closeMenus();
   const list = $("places-list");
   list.replaceChildren();
-  if (app.places.length === 0) list.append(el("p", {}, "No practice places are set up."));
+  if (app.places.length === 0) list.append(el("p", {}, t("no_places")));
   for (const place of app.places) {
     list.append(el("button", { type: "button", class: "place-button",
       dataset: { place: String(place.index) },
@@ -489,7 +497,7 @@ function setStatus(state, text) {
 function connectEvents() {
   const source = new EventSource("/events");
   source.onopen = () => {
-    setStatus("open", "live");
+    setStatus("open", t("live"));
     if (app.active !== null) refresh(app.active); // catch up on anything missed
   };
   source.onmessage = (message) => {
@@ -500,7 +508,7 @@ function connectEvents() {
     }
   };
   source.onerror = () => {
-    setStatus("closed", "reconnecting…");
+    setStatus("closed", t("reconnecting"));
     if (source.readyState === EventSource.CLOSED) setTimeout(connectEvents, 2000);
   };
 }
@@ -547,6 +555,7 @@ async function init() {
     app.label = info.label;
     app.people = info.people;
     app.places = info.places;
+    if (info.texts && typeof info.texts === "object") app.texts = info.texts;
     app.timeZone = typeof info.time_zone === "string" ? info.time_zone : null;
   } catch (error) {
     toast(`Could not load the practice people: ${error.message}`, true);
