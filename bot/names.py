@@ -217,6 +217,9 @@ def _split(text: str) -> list[tuple[str, bool]]:
     if not found:
         return []
     folded = _fold(" ".join(raw for raw, _ in found)).split(" ")
+    if len(folded) != len(found):
+        # A word that folds away with its space ("2" in "Asel 2 Nur"): fold one by one (slower).
+        folded = [_fold(raw) for raw, _ in found]
     result: list[tuple[str, bool]] = []
     for (raw, dot), word in zip(found, folded, strict=True):
         letters = len(raw.translate(_APOSTROPHES))

@@ -6,8 +6,10 @@ All people here are fictional.
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from bot.names import Candidate, Match, Resolution, rank, resolve, skeleton
+from bot.names import Candidate, Match, Resolution, _split, rank, resolve, skeleton
 
 PEOPLE = (
     Candidate(1, ("Aigerim Toregozhina",)),
@@ -277,3 +279,18 @@ def test_resolution(scores: list[float], margin: float, expected: Resolution) ->
     matches = [Match(index, f"Person {index}", score) for index, score in enumerate(scores)]
 
     assert resolve(matches, margin=margin) is expected
+
+
+@pytest.mark.parametrize("text", ["Asel 2 Nur", "A 1 B C", "Марат 2-й Оспанов", "№ 5 Saule"])
+def test_words_that_fold_away_do_not_break_the_rest(text: str) -> None:
+    """A lone digit between names used to crash the split (found while practising)."""
+    words = [word for word, _ in _split(text)]
+    assert words and all(words)
+    assert skeleton(text).split() == words
+
+
+@given(st.text(max_size=40))
+@settings(max_examples=300, deadline=None)
+def test_any_text_splits_without_error(text: str) -> None:
+    for word, initial in _split(text):
+        assert word and isinstance(initial, bool)
