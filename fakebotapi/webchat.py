@@ -15,8 +15,10 @@ Example::
 HTTP API (JSON; errors are ``{"error": "..."}`` with a 4xx status, never a traceback):
 
 - ``GET /`` the page; ``GET /static/{app.js,style.css,sample-photo.jpg}``.
-- ``GET /api/people`` → ``{"label", "title", "places": [{"index", "name", "latitude",
-  "longitude"}], "people": [{"id", "name", "first_name", "role", "language_code"}]}``.
+- ``GET /api/people`` → ``{"session", "label", "title", "time_zone", "language", "texts",
+  "places": [{"index", "name", "latitude", "longitude"}], "people": [{"id", "name",
+  "first_name", "role", "language_code"}]}``; ``session`` is new on every ``start()`` (the page
+  reloads everything when it changes: a restarted practice is a fresh world).
 - ``GET /api/chats/{user_id}`` → ``{"messages": [view...], "reply_keyboard": null |
   {"message_id", "rows": [[{"index", "text", "request_location", "request_contact"}]],
   "placeholder"}}``; a view is ``{"message_id", "from_bot", "date", "edited", "text",
@@ -65,6 +67,7 @@ import ipaddress
 import json
 import logging
 import re
+import secrets
 import socket
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -193,24 +196,37 @@ class WebChat:
         self._streams: set[asyncio.Queue[dict[str, Any] | None]] = set()
         self._runner: web.AppRunner | None = None
         self._allowed_hosts: frozenset[str] | None = None
+        self._session = ""
         self.url = ""
 
     # -- lifecycle -----------------------------------------------------------------------
     async def start(self, host: str = "127.0.0.1", port: int = 8080) -> str:
-        """Start serving on ``host:port`` (``port=0`` picks a free one); return the URL."""
+        """Start serving on ``host:port`` (``port=0`` picks a free one); return the URL.
+
+        The fake server need not be running yet: the page and ``/api/people`` work from the
+        start (chats are empty until the bot writes), so the caller may open the port first
+        and fail early. A busy port raises the ``OSError`` from ``bind`` unchanged
+        (``errno.EADDRINUSE``), with nothing left open.
+        """
         if self._runner is not None:
             raise RuntimeError("WebChat is already running")
+        sock = _bound_socket(host, port)
         app = web.Application(middlewares=[self._guard], client_max_size=_MAX_BODY)
         self._add_routes(app)
         app.on_response_prepare.append(_security_headers)
-        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
-        await self._runner.setup()
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind((host, port))
-        await web.SockSite(self._runner, sock).start()
+        runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
+        try:
+            await runner.setup()
+            await web.SockSite(runner, sock).start()
+        except BaseException:
+            await runner.cleanup()
+            sock.close()
+            raise
+        self._runner = runner
         port = sock.getsockname()[1]
         self._allowed_hosts = _loopback_hosts(host, port)
+        # A new world for the page: it reloads everything when this changes under it.
+        self._session = secrets.token_hex(8)
         self._observe()  # what is already in the chats is not news
         self._server.state.listeners.append(self._observe)
         self.url = f"http://{host}:{port}"
@@ -288,6 +304,7 @@ class WebChat:
             for i, p in enumerate(self.places)
         ]
         body = {
+            "session": self._session,
             "label": self.label,
             "title": self.title,
             "time_zone": self.time_zone,
@@ -424,6 +441,18 @@ class WebChat:
 # -- helpers -----------------------------------------------------------------------------
 def _full_name(user: FakeUser) -> str:
     return " ".join(filter(None, (user.user["first_name"], user.user.get("last_name"))))
+
+
+def _bound_socket(host: str, port: int) -> socket.socket:
+    """A TCP socket bound to ``host:port``; closed again if ``bind`` fails (its error raised)."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+    except OSError:
+        sock.close()
+        raise
+    return sock
 
 
 def _render_page(label: str, title: str, texts: Mapping[str, str], language: str) -> str:

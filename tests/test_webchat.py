@@ -4,9 +4,13 @@ HTTP against a started WebChat, with a plain PTB ``Bot`` playing the bot's side.
 from __future__ import annotations
 
 import asyncio
+import errno
+import gc
 import json
 import re
+import socket
 import time
+import warnings
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -506,3 +510,54 @@ async def test_page_texts_and_language_can_be_replaced_and_are_escaped(
     assert info["language"] == "kk"
     assert info["texts"]["unread"] == "{count} оқылмаған"
     assert info["texts"]["photo"] == "Photo"  # the rest stay English
+
+
+# -- start-up -----------------------------------------------------------------------------------
+async def test_page_and_people_work_before_the_fake_server_starts() -> None:
+    """Practice opens the page's port first; the fake Telegram and the bot come up later."""
+    fake = FakeBotAPI(bot_username="dabyl_test_bot", schema=bot_api_schema())
+    aigerim = fake.user(AIGERIM, "Aigerim", last_name="Nurlanovna")
+    chat = WebChat(fake, [Person(aigerim, "Admin")])
+    await chat.start(port=0)
+    try:
+        async with aiohttp.ClientSession(base_url=chat.url) as session:
+            async with session.get("/") as response:
+                assert response.status == 200 and 'id="banner"' in await response.text()
+            info = await get_json(session, "/api/people")
+            assert [person["name"] for person in info["people"]] == ["Aigerim Nurlanovna"]
+            assert info["session"]
+            assert await get_json(session, f"/api/chats/{AIGERIM}") == {
+                "messages": [],
+                "reply_keyboard": None,
+            }
+            await fake.start()
+            try:
+                await post(session, f"/api/chats/{AIGERIM}/text", {"text": "/start"})
+                assert fake.pending_updates[-1]["message"]["text"] == "/start"
+            finally:
+                await fake.stop()
+    finally:
+        await chat.stop()
+
+
+async def test_a_busy_port_raises_and_leaves_nothing_open(
+    server: FakeBotAPI, aigerim: FakeUser
+) -> None:
+    blocker = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    blocker.bind(("127.0.0.1", 0))
+    blocker.listen()
+    port = blocker.getsockname()[1]
+    chat = WebChat(server, [Person(aigerim, "Admin")])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            with pytest.raises(OSError, match="in use") as raised:
+                await chat.start(port=port)
+            assert raised.value.errno == errno.EADDRINUSE
+            gc.collect()  # an unclosed socket would warn here
+        finally:
+            blocker.close()
+    assert [w for w in caught if issubclass(w.category, ResourceWarning)] == []
+    assert server.state.listeners == []
+    assert await chat.start(port=port) == f"http://127.0.0.1:{port}"  # free again: it starts
+    await chat.stop()
