@@ -46,15 +46,21 @@ Stable page selectors (for browser tests):
 
 - ``#banner`` the sticky "PRACTICE — not real Telegram" banner; ``.practice-mark`` on every
   bubble; ``body[data-label]`` the label.
-- ``[role=tab][data-person="<user id>"]`` tabs (accessible name: role and full name,
-  ``aria-selected``), ``.badge`` unread count inside a tab.
+- ``#stopped`` the notice shown (and ``body[data-stopped]`` set, the composer disabled) once
+  the server is unreachable after the page was live; it goes when the event stream reopens.
+- ``[role=tab][data-person="<user id>"]`` tabs (accessible name "Role: Full Name",
+  ``aria-selected``), ``.badge`` unread count inside a tab; all tabs fit on the screen
+  (compact pills in rows, no sideways scrolling).
 - ``#chat`` the message list; ``.msg.bot`` / ``.msg.me`` bubbles with
   ``data-message-id``; inside: ``.text``, ``.time``, ``.edited``, ``img.photo``,
-  ``a.document`` (file name + size), ``.location``, ``.inline-button`` (``data-index``).
+  ``a.document`` (file name + size), ``.location``, ``.inline-button`` (``data-index``);
+  a bot message with an inline keyboard (``.msg.with-keyboard``) spans the chat's width;
+  links to the real internet are ``a.external`` (marked ↗, with a warning ``title``).
 - ``#reply-keyboard`` with ``.reply-button`` (``data-index``).
 - ``#composer`` textarea (Enter sends, Shift+Enter newline), ``#send``, ``#attach`` opens
   ``#attach-menu`` with ``[data-action=location]`` / ``[data-action=photo]``; the place picker
-  ``#places`` lists ``.place-button`` (``data-place`` = index).
+  ``#places`` lists ``.place-button`` (``data-place`` = index). The photo item shows the
+  composer's text as ``.caption-hint``: it is sent as the photo's caption.
 - ``.toast`` button answers and errors (``.toast.alert`` for ``show_alert``); ``#status``
   the live-update connection state (``data-state="open"`` when connected).
 """
@@ -138,6 +144,9 @@ PAGE_TEXTS = {
     "no_places": "No practice places are set up.",
     "load_failed": "Could not load the chat: {error}",
     "send_failed": "Could not send: {error}",
+    "stopped": "Practice has stopped. Start it again (make run); this page reconnects by itself.",
+    "photo_caption": "Caption: {caption}",
+    "external_link": "Opens a real web site outside practice",
 }
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]

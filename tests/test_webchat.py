@@ -463,6 +463,8 @@ async def test_page_is_marked_practice_and_loads_nothing_from_outside(
         assert "default-src 'none'" in response.headers["Content-Security-Policy"]
     assert 'id="banner"' in page and '<strong class="banner-label">PRACTICE</strong>' in page
     assert "not real Telegram, no real alerts" in page and 'data-label="PRACTICE"' in page
+    # The notice for when practice stops is in the page from the start, hidden.
+    assert re.search(r'<div id="stopped" [^>]*hidden>Practice has stopped\.', page)
     for name in ("index.html", "app.js", "style.css"):
         text = (WEB_DIR / name).read_text(encoding="utf-8")
         code = re.sub(r"/\*.*?\*/|<!--.*?-->", "", text, flags=re.DOTALL)
@@ -492,7 +494,14 @@ async def test_label_and_title_are_escaped(server: FakeBotAPI, aigerim: FakeUser
 async def test_page_texts_and_language_can_be_replaced_and_are_escaped(
     server: FakeBotAPI, aigerim: FakeUser
 ) -> None:
-    texts = {"send": "Жіберу", "banner": "<b>жаттығу</b> & тек", "unread": "{count} оқылмаған"}
+    texts = {
+        "send": "Жіберу",
+        "banner": "<b>жаттығу</b> & тек",
+        "unread": "{count} оқылмаған",
+        "stopped": "Жаттығу <i>тоқтады</i>",
+        "photo_caption": "Жазба: {caption}",
+        "external_link": "Нақты сайт <ашылады>",
+    }
     with pytest.raises(ValueError, match="unknown page texts"):
         WebChat(server, [Person(aigerim, "Үйлестіруші")], texts={"sned": "typo"})
     chat = WebChat(server, [Person(aigerim, "Үйлестіруші")], texts=texts, language="kk")
@@ -506,9 +515,13 @@ async def test_page_texts_and_language_can_be_replaced_and_are_escaped(
     assert '<html lang="kk">' in page
     assert 'class="send">Жіберу</button>' in page
     assert "&lt;b&gt;жаттығу&lt;/b&gt; &amp; тек" in page and "<b>жаттығу" not in page
+    assert "Жаттығу &lt;i&gt;тоқтады&lt;/i&gt;" in page and "<i>" not in page
     assert "{{" not in page  # every placeholder filled
     assert info["language"] == "kk"
     assert info["texts"]["unread"] == "{count} оқылмаған"
+    # The script puts these in as text (textContent, title), never as HTML.
+    assert info["texts"]["photo_caption"] == "Жазба: {caption}"
+    assert info["texts"]["external_link"] == "Нақты сайт <ашылады>"
     assert info["texts"]["photo"] == "Photo"  # the rest stay English
 
 

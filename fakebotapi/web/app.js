@@ -15,6 +15,9 @@ const app = {
   drafts: new Map(), // person id -> composer text
   pendingToasts: new Map(), // person id -> button answers to show when the tab opens
   fetches: new Map(), // person id -> sequence number of the latest chat request
+  session: null, // the server's start-up id: a new one means a fresh practice world
+  wasLive: false, // the event stream has been open at least once
+  stopped: false, // the server went away after the page was live
 };
 const rendered = new WeakMap(); // message element -> JSON of the view it shows
 
@@ -44,7 +47,14 @@ async function api(path, body) {
     headers: { "Content-Type": "application/json" },
     body: JSON.stringify(body),
   };
-  const response = await fetch(path, options);
+  let response;
+  try {
+    response = await fetch(path, options);
+  } catch (error) {
+    // fetch() rejects with a TypeError only when the server cannot be reached.
+    if (error instanceof TypeError && app.wasLive) setStopped(true);
+    throw error;
+  }
   let data = null;
   try {
     data = await response.json();
@@ -118,10 +128,12 @@ function entityElement(entity, text) {
   }
 }
 
+// Links lead out of practice onto the real internet: marked (↗ in CSS) and titled as such.
 function link(url) {
   const href = safeUrl(url);
   if (!href) return el("span", { class: "bad-link", title: "link not opened in practice" });
-  return el("a", { href, target: "_blank", rel: "noopener noreferrer" });
+  return el("a", { class: "external", href, target: "_blank", rel: "noopener noreferrer",
+    title: t("external_link") });
 }
 
 function spoiler() {
@@ -209,8 +221,8 @@ function inlineButton(message, button) {
   if (button.kind === "url") {
     const href = safeUrl(button.url);
     if (href) {
-      return el("a", { class: "inline-button", href, target: "_blank", rel: "noopener noreferrer",
-        dataset }, button.text, el("span", { class: "link-mark", "aria-hidden": "true" }, " ↗"));
+      return el("a", { class: "inline-button external", href, target: "_blank",
+        rel: "noopener noreferrer", title: t("external_link"), dataset }, button.text);
     }
   }
   const enabled = button.kind === "callback";
@@ -238,7 +250,10 @@ function renderMessage(message) {
   bubble.append(meta);
   node.append(bubble);
   const keyboard = renderInlineKeyboard(message);
-  if (keyboard) node.append(keyboard);
+  if (keyboard) {
+    node.classList.add("with-keyboard"); // as wide as the chat, like Telegram's
+    node.append(keyboard);
+  }
   return node;
 }
 
@@ -309,20 +324,26 @@ async function loadChat(id) {
 }
 
 function refresh(id) {
-  loadChat(id).catch((error) => toast(t("load_failed", { error: error.message })));
+  loadChat(id).catch((error) => {
+    if (!app.stopped) toast(t("load_failed", { error: error.message }));
+  });
 }
 
 /* ---------- tabs ---------- */
 
+// Every tab stays on screen: compact pills (first name, role below) in balanced rows of at
+// most four, so the badge of any person is always visible.
 function renderTabs() {
   const tabs = $("tabs");
   tabs.replaceChildren();
+  const rows = Math.ceil(app.people.length / 4);
+  tabs.style.setProperty("--columns", String(Math.max(1, Math.ceil(app.people.length / rows))));
   for (const p of app.people) {
     tabs.append(el("button", { type: "button", role: "tab", id: `tab-${p.id}`,
-      dataset: { person: String(p.id) }, "aria-controls": "panel",
+      dataset: { person: String(p.id) }, "aria-controls": "panel", title: `${p.role}: ${p.name}`,
       onclick: () => selectTab(p.id), onkeydown: tabKeys },
-    el("span", { class: "role" }, p.role), " ",
     el("span", { class: "name" }, p.first_name),
+    el("span", { class: "role" }, p.role),
     el("span", { class: "badge", hidden: true })));
   }
 }
@@ -358,8 +379,6 @@ function selectTab(id) {
   refresh(id);
   for (const answer of app.pendingToasts.get(id) || []) toast(answer.text, answer.show_alert);
   app.pendingToasts.delete(id);
-  const tab = document.querySelector(`[role="tab"][data-person="${id}"]`);
-  if (tab) tab.scrollIntoView({ block: "nearest", inline: "nearest" });
 }
 
 function tabKeys(event) {
@@ -396,7 +415,7 @@ async function act(path, body) {
     await loadChat(id);
     return true;
   } catch (error) {
-    toast(t("send_failed", { error: error.message }));
+    if (!app.stopped) toast(t("send_failed", { error: error.message })); // else the notice says it
     return false;
   }
 }
@@ -443,10 +462,19 @@ function closeMenus() {
   $("places").hidden = true;
 }
 
+// The photo is sent with the composer's text as its caption: say so in the menu.
+function describePhotoItem() {
+  const item = $("attach-menu").querySelector('[data-action="photo"]');
+  const caption = $("composer").value.trim();
+  item.replaceChildren(t("photo"));
+  if (caption) item.append(el("small", { class: "caption-hint" }, t("photo_caption", { caption })));
+}
+
 function toggleAttachMenu() {
   const menu = $("attach-menu");
   const open = menu.hidden;
   closeMenus();
+  if (open) describePhotoItem();
   menu.hidden = !open;
   $("attach").setAttribute("aria-expanded", String(open));
   if (open) menu.querySelector("button").focus();
@@ -494,11 +522,55 @@ function setStatus(state, text) {
   status.textContent = text;
 }
 
+// Once live, losing the server means practice stopped (Ctrl-C, or /panic ended it): say so
+// and keep reconnecting; a practice started again is a fresh world, loaded from scratch.
+function setStopped(stopped) {
+  if (app.stopped === stopped) return;
+  app.stopped = stopped;
+  $("stopped").hidden = !stopped;
+  document.body.toggleAttribute("data-stopped", stopped);
+  for (const id of ["composer", "send", "attach"]) $(id).disabled = stopped;
+  if (stopped) {
+    closeMenus();
+    setStatus("closed", t("reconnecting"));
+  }
+}
+
+// The stream failed: is the server still there? (api() marks practice stopped if not.)
+function probe() {
+  api("/api/people").catch(() => {});
+}
+
+async function reload() {
+  let info;
+  try {
+    info = await api("/api/people");
+  } catch (_) {
+    return; // still away: the next stream error probes again
+  }
+  const fresh = info.session !== app.session;
+  applyInfo(info);
+  setStopped(false);
+  if (!fresh) {
+    // The same world: catch up on anything missed while the stream was down.
+    for (const id of new Set([app.active, ...app.chats.keys()])) if (person(id)) refresh(id);
+    return;
+  }
+  app.chats.clear();
+  app.unread.clear();
+  app.pendingToasts.clear();
+  renderTabs();
+  if (app.people.length > 0) selectTab(person(app.active) ? app.active : app.people[0].id);
+  else $("chat").replaceChildren();
+}
+
 function connectEvents() {
   const source = new EventSource("/events");
   source.onopen = () => {
     setStatus("open", t("live"));
-    if (app.active !== null) refresh(app.active); // catch up on anything missed
+    if (app.wasLive) reload();
+    else if (app.active !== null) refresh(app.active); // catch up on anything missed
+    app.wasLive = true;
   };
   source.onmessage = (message) => {
     try {
@@ -509,6 +581,7 @@ function connectEvents() {
   };
   source.onerror = () => {
     setStatus("closed", t("reconnecting"));
+    if (app.wasLive && !app.stopped) probe();
     if (source.readyState === EventSource.CLOSED) setTimeout(connectEvents, 2000);
   };
 }
@@ -548,15 +621,19 @@ function bindComposer() {
   });
 }
 
+function applyInfo(info) {
+  app.session = info.session;
+  app.label = info.label;
+  app.people = info.people;
+  app.places = info.places;
+  if (info.texts && typeof info.texts === "object") app.texts = info.texts;
+  app.timeZone = typeof info.time_zone === "string" ? info.time_zone : null;
+}
+
 async function init() {
   bindComposer();
   try {
-    const info = await api("/api/people");
-    app.label = info.label;
-    app.people = info.people;
-    app.places = info.places;
-    if (info.texts && typeof info.texts === "object") app.texts = info.texts;
-    app.timeZone = typeof info.time_zone === "string" ? info.time_zone : null;
+    applyInfo(await api("/api/people"));
   } catch (error) {
     toast(`Could not load the practice people: ${error.message}`, true);
     return;
