@@ -38,6 +38,9 @@ WARN_LEAD = timedelta(minutes=10)  # "still OK?" this long before it runs out
 # Only check-ins set for at least this long get the question: a shorter one would ask it
 # minutes after it was set, and its confirmation already has the "I'm safe" button.
 WARN_FROM = timedelta(minutes=20)
+# The time between reading a "/checkin 20m" (its due time is counted from then) and starting
+# it: a 20-minute check-in still gets the question although a few milliseconds have passed.
+PLAN_SLACK = timedelta(seconds=30)
 # "I'm safe" this soon after the alert still tells the coordinators (later, they know by now).
 SAFE_AFTER_ALERT_WITHIN = timedelta(hours=24)
 LATE_AFTER = timedelta(minutes=2)  # an alert sent later than this says the bot was offline
@@ -308,7 +311,8 @@ class CheckinService:
             The new check-in and the one it replaced, if any.
         """
         now = self._clock.now()
-        warn_at = checkin.due_at - WARN_LEAD if checkin.due_at - now >= WARN_FROM else None
+        long_enough = checkin.due_at - now + PLAN_SLACK >= WARN_FROM
+        warn_at = checkin.due_at - WARN_LEAD if long_enough else None
         async with self._db.transaction() as conn:
             new_id, replaced = await self._checkins.start_in(
                 conn,

@@ -270,3 +270,16 @@ async def test_a_burned_member_is_not_asked_but_the_coordinators_are_alerted(
     assert (await services.checkins.fire_due()).alerted == [1]
     alerts = await _sent(services, 6001)
     assert any("Missed check-in: Marat Ospanov" in text for text in alerts)
+
+
+@pytest.mark.parametrize(("typed", "asked"), [("20m", True), ("19m", False)])
+async def test_a_20_minute_checkin_is_asked_though_time_passed_since_it_was_typed(
+    services: Services, clock: FrozenClock, typed: str, asked: bool
+) -> None:
+    """The due time is counted from when the command was read; starting it comes a moment
+    later (the drill's 20-minute check-in was not asked before this)."""
+    marat = await person(services, 6002, "Marat Ospanov", Role.MEMBER)
+    typed_plan = plan(typed, "Republic Square", "", now=clock.now(), zone=ALMATY)
+    clock.advance(timedelta(milliseconds=250))
+    started = await services.checkins.start(marat, typed_plan)
+    assert (started.checkin.warn_at is not None) is asked
