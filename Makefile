@@ -19,10 +19,13 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --editable '.[dev]'
 	touch $@ $(VENV)/.installed-run
 
-# Practice mode only when no token is configured at all: a .env or either variable, even a
-# broken one, runs the real bot, which then stops with a clear error rather than practising.
+# Practice mode only when no token is configured at all and someone is at a terminal: a .env, or
+# either variable set (even to nothing, as an unexpanded secret leaves it), or no terminal (a
+# service manager, a container, cron) runs the real bot, which then stops with a clear error
+# rather than quietly practising on a server.
 run: $(VENV)/.installed-run
-	@if [ -z "$$BOT_TOKEN" ] && [ -z "$$BOT_TOKEN_FILE" ] && [ ! -e .env ]; then \
+	@if [ -z "$${BOT_TOKEN+set}" ] && [ -z "$${BOT_TOKEN_FILE+set}" ] && [ ! -e .env ] \
+		&& [ -t 1 ]; then \
 		echo "make run: no BOT_TOKEN, BOT_TOKEN_FILE or .env, so this is PRACTICE MODE."; \
 		exec $(BIN)/python -m bot practice; \
 	else \

@@ -121,6 +121,9 @@ class AgendaService:
             zone=self._settings.timezone,
             now=now,
             _=_,
+            # A drill's calendar must not pass for the real one once imported into a phone.
+            name="Dabyl PRACTICE" if self._settings.practice else "Dabyl",
+            mark="[PRACTICE] " if self._settings.practice else "",
         )
 
     async def weekly(self, months: int) -> list[WeekCount]:

@@ -39,6 +39,7 @@ def calendar_ics(
     now: datetime,
     _: Translator,
     name: str = "Dabyl",
+    mark: str = "",
 ) -> bytes:
     """Build the calendar file.
 
@@ -49,6 +50,7 @@ def calendar_ics(
         now: the export time (aware), written as every event's DTSTAMP.
         _: translator for summaries, descriptions and alarm texts.
         name: the calendar's display name (X-WR-CALNAME).
+        mark: put before every event's title and reminder, e.g. ``"[PRACTICE] "``.
 
     Returns:
         The file's bytes: CRLF line endings, long lines folded.
@@ -59,8 +61,10 @@ def calendar_ics(
     calendar.calscale = "GREGORIAN"
     calendar.calendar_name = name
     stamp = now.astimezone(UTC)
-    events = [_hearing_event(h, zone, stamp, _) for h in hearings]
-    events += [_release_event(p, zone, stamp, _) for p in releases if p.release_at is not None]
+    events = [_hearing_event(h, zone, stamp, _, mark) for h in hearings]
+    events += [
+        _release_event(p, zone, stamp, _, mark) for p in releases if p.release_at is not None
+    ]
     # The VTIMEZONE goes in even without events: RFC 5545 wants at least one component, and an
     # empty VCALENDAR is refused by some importers.
     calendar.add_component(_timezone(zone, [event.end for event in events]))
@@ -69,11 +73,14 @@ def calendar_ics(
     return calendar.to_ical()
 
 
-def _hearing_event(hearing: Hearing, zone: ZoneInfo, stamp: datetime, _: Translator) -> Event:
+def _hearing_event(
+    hearing: Hearing, zone: ZoneInfo, stamp: datetime, _: Translator, mark: str
+) -> Event:
     if hearing.closed:
         summary = _("Hearing: {name} (closed-door)", name=hearing.person_name)
     else:
         summary = _("Hearing: {name}", name=hearing.person_name)
+    summary = mark + summary
     start = hearing.starts_at.astimezone(zone)
     event = Event.new(
         uid=hearing_uid(hearing.id),
@@ -107,9 +114,11 @@ def _hearing_description(hearing: Hearing, _: Translator) -> str:
     return "\n".join(lines)
 
 
-def _release_event(person: Person, zone: ZoneInfo, stamp: datetime, _: Translator) -> Event:
+def _release_event(
+    person: Person, zone: ZoneInfo, stamp: datetime, _: Translator, mark: str
+) -> Event:
     assert person.release_at is not None
-    summary = _("Expected release: {name}", name=person.name)
+    summary = mark + _("Expected release: {name}", name=person.name)
     start = person.release_at.astimezone(zone)
     event = Event.new(
         uid=release_uid(person.id),

@@ -55,8 +55,11 @@ def to_csv(table: list[dict[str, str]], *, reporters: bool) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def to_json(table: list[dict[str, str]]) -> bytes:
-    return json.dumps({"events": table}, ensure_ascii=False, indent=1).encode("utf-8")
+def to_json(table: list[dict[str, str]], *, practice: bool = False) -> bytes:
+    """``{"events": [...]}``; a practice export says so first: ``{"practice": true, ...}``."""
+    document: dict[str, object] = {"practice": True} if practice else {}
+    document["events"] = table
+    return json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +69,7 @@ class Export:
     count: int
     start: date | None
     end: date | None
+    practice: bool = False  # made in practice mode: its file names say so
 
 
 class ExportService:
@@ -107,4 +111,12 @@ class ExportService:
             action="export",
             detail=f"{start or '…'}..{end or '…'} rows={len(table)} reporters={reporters}",
         )
-        return Export(to_csv(table, reporters=reporters), to_json(table), len(table), start, end)
+        practice = self._settings.practice
+        return Export(
+            to_csv(table, reporters=reporters),
+            to_json(table, practice=practice),
+            len(table),
+            start,
+            end,
+            practice,
+        )

@@ -21,6 +21,7 @@ import argparse
 import asyncio
 import contextlib
 import errno
+import fcntl
 import logging
 import secrets
 import signal
@@ -28,7 +29,8 @@ import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar, TextIO
+from zoneinfo import ZoneInfo
 
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource
 
@@ -43,10 +45,14 @@ from bot.services import Services
 from bot.settings import Settings
 from fakebotapi import FakeBotAPI, FakeUser, SentMessage
 from fakebotapi.webchat import Person, Place, WebChat
+from storage.checkins import Checkin
 
 logger = logging.getLogger("bot.practice")
 
 DATABASE = Path("data/practice.sqlite3")
+TIME_ZONE = "Asia/Almaty"
+# Loggers that would bury the banner under routine lines (every scheduler job, every start step).
+QUIET_LOGGERS = ("apscheduler", "telegram.ext")
 HOST = "127.0.0.1"
 DEFAULT_PORT = 8080
 BOT_USERNAME = "dabyl_practice_bot"
@@ -130,12 +136,20 @@ PAGE_TEXTS = {
     "load_failed": N_("Could not load the chat: {error}"),
     # TRANSLATORS: keep {error}.
     "send_failed": N_("Could not send: {error}"),
+    "stopped": N_(
+        "Practice has stopped. Start it again (make run); this page reconnects by itself."
+    ),
+    # TRANSLATORS: keep {caption}; the text that goes with the sample photo.
+    "photo_caption": N_("Caption: {caption}"),
+    "external_link": N_("Opens a real web site outside practice"),
 }
 
 
 class PracticeSettings(Settings):
     """Settings from the arguments only: no ``.env`` and no environment variable is read, so
     a real token, database or alert channel can never reach practice mode."""
+
+    practice: ClassVar[bool] = True
 
     @classmethod
     def settings_customise_sources(
@@ -156,6 +170,7 @@ def practice_settings(api_url: str, token: str, database: Path = DATABASE) -> Se
         telegram_api_url=api_url,
         database_path=database,
         admin_ids=frozenset({ADMIN.telegram_id}),
+        timezone=ZoneInfo(TIME_ZONE),
     )
 
 
@@ -164,15 +179,19 @@ def new_token() -> str:
     return f"{secrets.randbelow(10**9) + 10**9}:{secrets.token_urlsafe(27)}"
 
 
-def banner(page_url: str, database: Path, *, drill: bool) -> str:
-    """What practice mode prints first: it is practice, where to look, how to run for real."""
+def banner(page_url: str, database: Path, *, drill: str = "") -> str:
+    """What practice mode prints first: it is practice, where to look, how to run for real.
+
+    ``drill`` is the drill's note (see :func:`drill_note`), empty without a drill.
+    """
     lines = [
         "PRACTICE MODE: a fake Telegram on this computer. No real messages, no real alerts.",
         f"Open {page_url} in a browser: one tab for each practice person.",
-        f"Practice data: {database} (emptied at every start; the real database is not used).",
+        f"Practice data: {database.resolve()}",
+        "  (emptied at every start; the real database is never used).",
     ]
     if drill:
-        lines.append("Drill: a rally, two people detained, a hearing tomorrow (see README).")
+        lines.append(drill)
     lines += [
         "To run the real bot: cp config.example.env .env, put your BOT_TOKEN from",
         "@BotFather in it, then make run (see README, 'Run the real bot').",
@@ -180,6 +199,35 @@ def banner(page_url: str, database: Path, *, drill: bool) -> str:
     ]
     rule = "=" * BANNER_WIDTH
     return "\n".join([rule, *lines, rule])
+
+
+def drill_note(checkin: Checkin, zone: ZoneInfo) -> str:
+    """The banner's line about the drill: what was seeded, and when the check-in runs out."""
+    due = checkin.due_at.astimezone(zone).strftime("%H:%M")
+    ask = checkin.warn_at.astimezone(zone).strftime("%H:%M") if checkin.warn_at else ""
+    asked = f" (asked 'still OK?' at {ask})" if ask else ""
+    return (
+        "Drill: a rally, two people detained, a hearing tomorrow. "
+        f"{MEMBER.first_name}'s check-in\n  runs out at {due}{asked}; "
+        "then the coordinators are alerted. See README."
+    )
+
+
+class AlreadyRunning(RuntimeError):
+    """Practice mode is already running with this database (another terminal, same folder)."""
+
+
+def lock_database(path: Path) -> TextIO:
+    """Hold ``<database>.lock`` for this run, so a second practice run cannot empty the
+    database under the first one; the lock goes with the process, however it ends."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle = open(Path(f"{path}.lock"), "w")  # noqa: SIM115 (held until stop)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.close()
+        raise AlreadyRunning(f"practice mode is already running with {path.resolve()}") from None
+    return handle
 
 
 def is_practice_database(path: Path) -> bool:
@@ -209,11 +257,31 @@ class PracticeWorld:
         self.telegram = FakeBotAPI(
             bot_username=BOT_USERNAME, bot_first_name="Dabyl (practice)", token=self.token
         )
-        self.people: dict[int, FakeUser] = {}
+        self.people = {
+            persona.telegram_id: self.telegram.user(
+                persona.telegram_id,
+                persona.first_name,
+                last_name=persona.last_name,
+                username=persona.username,
+                language_code=self.language_of(persona),
+            )
+            for persona in PEOPLE
+        }
         self.application: DabylApplication | None = None
-        self.webchat: WebChat | None = None
+        _ = translator(self.page_language)
+        self.webchat = WebChat(
+            self.telegram,
+            [Person(self.people[p.telegram_id], _(p.caption)) for p in PEOPLE],
+            label="PRACTICE",
+            places=[Place(_(p.name), p.latitude, p.longitude) for p in PLACES],
+            title="Dabyl practice",
+            time_zone=TIME_ZONE,
+            texts={key: _(text) for key, text in PAGE_TEXTS.items()},
+            language=self.page_language,
+        )
         self.page_url = ""
         self.stopped = asyncio.Event()
+        self._lock: TextIO | None = None
 
     @property
     def services(self) -> Services:
@@ -232,17 +300,16 @@ class PracticeWorld:
         return self.language or SOURCE_LANGUAGE
 
     async def start(self) -> str:
-        """Start everything; return the page's address."""
+        """Start everything; return the page's address.
+
+        The order keeps a running practice safe: first the lock on the database (a second run
+        in the same folder stops there), then the page's port (a busy port stops there), and
+        only then is the database emptied and the fake Telegram and the bot started.
+        """
+        self._lock = lock_database(self.database)
+        self.page_url = await self.webchat.start(HOST, self.port)
         remove_database(self.database)
         api = await self.telegram.start(HOST)
-        for persona in PEOPLE:
-            self.people[persona.telegram_id] = self.telegram.user(
-                persona.telegram_id,
-                persona.first_name,
-                last_name=persona.last_name,
-                username=persona.username,
-                language_code=self.language_of(persona),
-            )
         settings = practice_settings(self.telegram.base_url, self.token, self.database)
         self.application = build_application(settings, stop=lambda _app: self.stopped.set())
         await self.application.initialize()
@@ -252,25 +319,12 @@ class PracticeWorld:
         await self.application.start()
         assert self.application.updater is not None
         await self.application.updater.start_polling(poll_interval=0, timeout=10)
-        _ = translator(self.page_language)
-        self.webchat = WebChat(
-            self.telegram,
-            [Person(self.people[p.telegram_id], _(p.caption)) for p in PEOPLE],
-            label="PRACTICE",
-            places=[Place(_(p.name), p.latitude, p.longitude) for p in PLACES],
-            title="Dabyl practice",
-            time_zone=settings.timezone.key,
-            texts={key: _(text) for key, text in PAGE_TEXTS.items()},
-            language=self.page_language,
-        )
-        self.page_url = await self.webchat.start(HOST, self.port)
         logger.info("Practice: fake Telegram on %s, web chat on %s", api, self.page_url)
         return self.page_url
 
     async def stop(self) -> None:
         """Stop the page, the bot and the fake Telegram (what was started, in reverse)."""
-        if self.webchat is not None:
-            await self.webchat.stop()
+        await self.webchat.stop()
         application = self.application
         if application is not None:
             if application.updater is not None and application.updater.running:
@@ -281,14 +335,15 @@ class PracticeWorld:
             if application.post_shutdown is not None and SERVICES_KEY in application.bot_data:
                 await application.post_shutdown(application)
         await self.telegram.stop()
+        if self._lock is not None:
+            self._lock.close()  # releases the lock
+            self._lock = None
 
     async def _give_roles(self) -> None:
-        """Store the practice people with their roles, as invites would have (the admin is in
-        ADMIN_IDS and becomes admin on their first message)."""
+        """Store the practice people with their roles, as invites would have (the admin is
+        also in ADMIN_IDS)."""
         accounts = self.services.accounts
         for persona in PEOPLE:
-            if persona.role is Role.ADMIN:
-                continue
             sender = Sender(
                 persona.telegram_id,
                 persona.username,
@@ -298,16 +353,20 @@ class PracticeWorld:
             await accounts.create(sender, persona.role)
 
     async def say_hello(self) -> None:
-        """Everyone sends /start, so each tab opens with the bot's welcome for their role."""
+        """Everyone sends /help, so each tab opens with who they are and what they may do."""
         for persona in PEOPLE:
-            await self.person(persona).send("/start")
+            await self.person(persona).send("/help")
             await self.person(persona).expect_reply(timeout=15)
 
-    async def drill(self) -> None:
+    async def drill(self) -> str:
         """Play the drill's back story through the bot, as the practice people; return when
-        every alert it caused was delivered, so the exercise starts from a settled state."""
+        every alert it caused was delivered, so the exercise starts from a settled state.
+        Returns the banner's note on the drill."""
         await run_drill(self)
         await self.settled()
+        checkin = await self.services.checkins.running(MEMBER.telegram_id)
+        assert checkin is not None
+        return drill_note(checkin, self.services.settings.timezone)
 
     async def settled(self, within: float = 60) -> None:
         """Wait until no delivery is due (every alert so far reached everyone)."""
@@ -326,6 +385,9 @@ DETAINED = (
 )
 HEARING_FOR = "Marat Ospanov"
 CHECKIN_NOTE = N_("still at the rally")
+# Long enough to be asked "still OK?" (10 minutes before the end, from 20 minutes on), short
+# enough for the alert to reach the coordinators within an exercise.
+CHECKIN_MINUTES = 20
 
 
 async def run_drill(world: PracticeWorld) -> None:
@@ -350,7 +412,7 @@ async def run_drill(world: PracticeWorld) -> None:
     member = world.person(MEMBER)
     _ = translator(world.language_of(MEMBER))
     member.mark_read()
-    await member.send(f"/checkin 15m; {_(REPUBLIC_SQUARE)}; {_(CHECKIN_NOTE)}")
+    await member.send(f"/checkin {CHECKIN_MINUTES}m; {_(REPUBLIC_SQUARE)}; {_(CHECKIN_NOTE)}")
     await member.expect_reply(timeout=15)
 
 
@@ -403,7 +465,9 @@ def add_command(commands: Any) -> None:
 def _port(text: str) -> int:
     """A TCP port; 0 picks a free one (the banner then shows which)."""
     if not text.isdigit() or not 0 <= int(text) <= 65535:
-        raise argparse.ArgumentTypeError("expected a port number from 1 to 65535, like 8081")
+        raise argparse.ArgumentTypeError(
+            "expected a port number from 1 to 65535 (or 0: any free port), like 8081"
+        )
     return int(text)
 
 
@@ -411,7 +475,7 @@ def run_command(args: argparse.Namespace) -> int:
     """Run practice mode until Ctrl-C or SIGTERM; 0 when it stopped cleanly."""
     try:
         return asyncio.run(serve(args.port, drill=args.drill, language=args.lang))
-    except KeyboardInterrupt:  # a second Ctrl-C during shutdown
+    except KeyboardInterrupt:  # Ctrl-C before serve() took the signal over
         return 130
 
 
@@ -423,29 +487,35 @@ async def serve(
     database: Path = DATABASE,
     ready: Callable[[PracticeWorld], Awaitable[None]] | None = None,
 ) -> int:
-    """Start the practice world, print the banner, serve until a signal (or ``/panic``)."""
+    """Start the practice world, print the banner, serve until a signal (or ``/panic``).
+
+    Returns 0 after a clean stop, 2 when it could not start (busy port, already running) and
+    130 when stopped before it was ready (Ctrl-C during the start or the drill).
+    """
     world = PracticeWorld(database, port, language)
     configure_logging("INFO", [world.token])
-    logger.info("Dabyl starting in PRACTICE mode (fake Telegram on %s, no real alerts)", HOST)
+    for name in QUIET_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError):  # not on Windows
             loop.add_signal_handler(sig, world.stopped.set)
+    logger.info("Dabyl starting in PRACTICE mode (fake Telegram on %s, no real alerts)", HOST)
     try:
+        # Ctrl-C must work during the start and the drill too, not only once it is ready.
+        bring_up = asyncio.create_task(_bring_up(world, drill))
+        stop = asyncio.create_task(world.stopped.wait())
+        await asyncio.wait({bring_up, stop}, return_when=asyncio.FIRST_COMPLETED)
+        if not bring_up.done():
+            bring_up.cancel()
+            await asyncio.gather(bring_up, return_exceptions=True)
+            return 130
+        stop.cancel()
         try:
-            page = await world.start()
-        except OSError as error:
-            if error.errno != errno.EADDRINUSE:
-                raise
-            print(
-                f"dabyl: port {port} on {HOST} is in use; try: dabyl practice --port {port + 1}",
-                file=sys.stderr,
-            )
-            return 2
-        await world.say_hello()
-        if drill:
-            await world.drill()
-        print(banner(page, database, drill=drill), flush=True)
+            note = bring_up.result()
+        except (AlreadyRunning, OSError) as error:
+            return _cannot_start(error, port)
+        print(banner(world.page_url, database, drill=note), flush=True)
         if ready is not None:
             await ready(world)
         await world.stopped.wait()
@@ -453,3 +523,25 @@ async def serve(
         await world.stop()
         logger.info("Practice mode stopped")
     return 0
+
+
+async def _bring_up(world: PracticeWorld, drill: bool) -> str:
+    """Start the world, greet everyone, play the drill; the drill's note, or ``""``."""
+    await world.start()
+    await world.say_hello()
+    return await world.drill() if drill else ""
+
+
+def _cannot_start(error: Exception, port: int) -> int:
+    """One clear line for what stops practice mode from starting; 2."""
+    if isinstance(error, AlreadyRunning):
+        print(f"dabyl: {error}; stop it first (Ctrl-C in its terminal)", file=sys.stderr)
+    elif isinstance(error, OSError) and error.errno == errno.EADDRINUSE:
+        other = port + 1 if port < 65535 else 8081
+        print(
+            f"dabyl: port {port} on {HOST} is in use; try: dabyl practice --port {other}",
+            file=sys.stderr,
+        )
+    else:
+        raise error
+    return 2

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import time, timedelta
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -47,6 +47,10 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_file=".env", env_file_encoding="utf-8", extra="ignore", frozen=True
     )
+
+    # True only in practice mode's own settings (bot/practice.py), never from the environment:
+    # calendars and exports made there say PRACTICE.
+    practice: ClassVar[bool] = False
 
     bot_token: SecretStr
     telegram_api_url: str = "https://api.telegram.org/bot"

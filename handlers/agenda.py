@@ -59,8 +59,9 @@ async def calendar(update: Update, context: DabylContext) -> None:
     message, _ = update.effective_message, context.tr
     assert message is not None
     data = await context.services.agenda.calendar(context.tr)
+    practice = context.services.settings.practice
     await message.reply_document(
-        InputFile(data, filename="dabyl.ics"),
+        InputFile(data, filename="PRACTICE-dabyl.ics" if practice else "dabyl.ics"),
         caption=_("Hearings and expected releases. Open the file to add them to your calendar."),
     )
 

@@ -46,6 +46,8 @@ async def export(update: Update, context: DabylContext) -> None:
         await message.reply_text(_("Only admins may export who reported what."))
         return
     name = f"dabyl-events-{start or 'all'}-{end or 'now'}"
+    if result.practice:
+        name = f"PRACTICE-{name}"
     caption = _.plural("{count} event.", "{count} events.", result.count)
     # Exports hold everything coordinators see: Telegram refuses to forward or save them.
     await message.reply_document(

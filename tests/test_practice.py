@@ -6,8 +6,10 @@ the real configuration, the drill's story, the command line, and how ``make run`
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import pty
 import shutil
 import signal
 import socket
@@ -27,6 +29,7 @@ from bot import practice
 from bot.people import Status
 from bot.practice import ADMIN, COORDINATOR, MEMBER, PEOPLE, PracticeWorld
 from bot.roles import Role
+from bot.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -64,6 +67,16 @@ def test_practice_reads_no_environment_and_no_env_file(
     assert settings.alert_chat_ids == frozenset()
     assert settings.admin_ids == frozenset({ADMIN.telegram_id})
     assert settings.webhook_url is None
+    assert settings.practice  # its calendars and exports say PRACTICE
+
+
+def test_no_environment_makes_the_real_bot_a_practice_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PRACTICE", "true")
+    monkeypatch.setenv("BOT_TOKEN", "123456789:AAHfiqksKZ8WmR2zSjiQ7_v4TMAKdiHm9T0")
+    assert Settings().practice is False
 
 
 def test_tokens_are_new_every_run_and_shaped_like_botfathers() -> None:
@@ -73,14 +86,15 @@ def test_tokens_are_new_every_run_and_shaped_like_botfathers() -> None:
 
 
 def test_banner_says_practice_where_to_look_and_how_to_run_for_real() -> None:
-    text = practice.banner("http://127.0.0.1:8080", Path("data/practice.sqlite3"), drill=True)
+    database = Path("data/practice.sqlite3")
+    text = practice.banner("http://127.0.0.1:8080", database, drill="Drill: two detained")
     assert "PRACTICE MODE" in text
     assert "No real messages, no real alerts" in text
     assert "http://127.0.0.1:8080" in text
-    assert "data/practice.sqlite3" in text
+    assert str(database.resolve()) in text  # where it is, whatever the current folder
     assert "BOT_TOKEN" in text and "config.example.env" in text
-    assert "two people detained" in text
-    assert "Drill" not in practice.banner("http://x", Path("p"), drill=False)
+    assert "Drill: two detained" in text
+    assert "Drill" not in practice.banner("http://x", database)
 
 
 def test_the_practice_people_are_an_admin_a_coordinator_two_members_three_subscribers() -> None:
@@ -98,6 +112,7 @@ async def test_everyone_is_welcomed_in_their_role(world: PracticeWorld) -> None:
     await world.say_hello()
     admin = world.person(ADMIN).messages[-1].text or ""
     assert "You are: admin" in admin
+    assert "Welcome back" not in admin  # they are new here
     assert "You are: coordinator" in (world.person(COORDINATOR).messages[-1].text or "")
     assert "You are: member" in (world.person(MEMBER).messages[-1].text or "")
     users = world.services.users
@@ -127,7 +142,7 @@ async def test_the_drill_is_a_rally_two_detained_and_a_hearing_tomorrow(
     world: PracticeWorld,
 ) -> None:
     await world.say_hello()
-    await world.drill()
+    note = await world.drill()
     services = world.services
     detained = {person.name for person in await services.people.in_custody()}
     assert detained == {"Marat Ospanov", "Asel Nurpeis"}
@@ -139,12 +154,44 @@ async def test_the_drill_is_a_rally_two_detained_and_a_hearing_tomorrow(
     ]
     running = await services.checkins.all_running()
     assert [checkin.member_id for checkin in running] == [MEMBER.telegram_id]
+    # 20 minutes: asked "still OK?" after 10 (so the exercise sees it), alerted after 20.
+    (checkin,) = running
+    assert checkin.due_at - checkin.set_at == timedelta(minutes=20)
+    assert checkin.warn_at == checkin.due_at - timedelta(minutes=10)
+    due = checkin.due_at.astimezone(zone).strftime("%H:%M")
+    assert f"Zhanar's check-in\n  runs out at {due}" in note
     # Every subscriber already has both alerts, each in their own language.
     for persona in PEOPLE:
         texts = "\n".join(message.text or "" for message in world.person(persona).messages)
         assert "Marat Ospanov" in texts and "Asel Nurpeis" in texts, persona
     statuses = {person.status for person in await services.people.in_custody()}
     assert statuses == {Status.DETAINED}
+
+
+async def test_a_second_run_in_the_same_folder_leaves_the_first_alone(
+    world: PracticeWorld,
+) -> None:
+    await world.say_hello()
+    second = PracticeWorld(world.database, port=0)
+    with pytest.raises(practice.AlreadyRunning, match="already running"):
+        await second.start()
+    await second.stop()
+    # The first run's database is still there and in use.
+    assert await world.services.users.get(ADMIN.telegram_id) is not None
+    assert world.database.stat().st_size > 0
+
+
+async def test_a_busy_page_port_stops_before_the_database_is_emptied(tmp_path: Path) -> None:
+    database = tmp_path / "practice.sqlite3"
+    database.write_bytes(b"an earlier practice")
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        world = PracticeWorld(database, port=busy.getsockname()[1])
+        with pytest.raises(OSError, match="in use"):
+            await world.start()
+        await world.stop()
+    assert database.read_bytes() == b"an earlier practice"
 
 
 # -- the command line -------------------------------------------------------------------------
@@ -184,7 +231,29 @@ def test_dabyl_practice_runs_serves_the_page_and_stops_on_sigterm(tmp_path: Path
     assert process.returncode == 0, stderr
     assert "Dabyl starting in PRACTICE mode" in stderr
     assert "Traceback" not in stderr
-    assert sorted(p.name for p in (tmp_path / "data").iterdir()) == ["practice.sqlite3"]
+    # The database, and the lock that keeps a second run from emptying it (kept: harmless).
+    names = sorted(p.name for p in (tmp_path / "data").iterdir())
+    assert names == ["practice.sqlite3", "practice.sqlite3.lock"]
+
+
+def test_ctrl_c_during_the_drill_stops_at_once(tmp_path: Path) -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "practice", "--drill", "--port", str(_free_port())],
+        cwd=tmp_path,
+        env=_bare_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stderr is not None
+    for line in process.stderr:  # wait until it is on its way, then press Ctrl-C
+        if "Dabyl starting in PRACTICE mode" in line:
+            break
+    process.send_signal(signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=30)
+    assert process.returncode == 130, stderr
+    assert "PRACTICE MODE" not in stdout  # no banner: it never became ready
+    assert "Traceback" not in stderr
 
 
 def test_a_busy_port_is_one_clear_line(tmp_path: Path) -> None:
@@ -219,7 +288,9 @@ def test_a_bad_port_shows_the_format(argument: str) -> None:
         check=False,
     )
     assert result.returncode == 2
-    assert "expected a port number from 1 to 65535, like 8081" in result.stderr
+    assert "expected a port number from 1 to 65535 (or 0: any free port), like 8081" in (
+        result.stderr
+    )
 
 
 @pytest.mark.parametrize(
@@ -284,52 +355,53 @@ def make_run(tmp_path: Path) -> Path:
     return tmp_path
 
 
+def _make_run(folder: Path, env: dict[str, str], *, terminal: bool) -> str:
+    """``make run`` in ``folder``, its output on a terminal (a pseudo-terminal) or a pipe."""
+    command = ["make", "--no-print-directory", "run", "VENV=venv"]
+    if not terminal:
+        result = subprocess.run(
+            command, cwd=folder, env=_bare_env(**env), capture_output=True, text=True, timeout=60
+        )
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+    leader, follower = pty.openpty()
+    try:
+        with subprocess.Popen(
+            command, cwd=folder, env=_bare_env(**env), stdout=follower, stderr=follower
+        ) as process:
+            os.close(follower)
+            follower = -1
+            output = b""
+            with contextlib.suppress(OSError):  # EIO once make has exited
+                while chunk := os.read(leader, 4096):
+                    output += chunk
+            assert process.wait(timeout=60) == 0, output
+    finally:
+        os.close(leader)
+        if follower >= 0:
+            os.close(follower)
+    return output.decode().replace("\r\n", "\n")
+
+
 @pytest.mark.parametrize(
-    ("env", "dotenv", "expected"),
+    ("env", "dotenv", "terminal", "expected"),
     [
-        ({}, False, "python -m bot practice"),
-        ({"BOT_TOKEN": "123:abc"}, False, "python -m bot"),
-        ({"BOT_TOKEN_FILE": "/run/secrets/typo"}, False, "python -m bot"),
-        ({}, True, "python -m bot"),
+        ({}, False, True, "python -m bot practice"),
+        ({"BOT_TOKEN": "123:abc"}, False, True, "python -m bot"),
+        ({"BOT_TOKEN_FILE": "/run/secrets/typo"}, False, True, "python -m bot"),
+        ({}, True, True, "python -m bot"),
+        # Set but empty (an unexpanded secret): configured, so the real bot, which refuses it.
+        ({"BOT_TOKEN": ""}, False, True, "python -m bot"),
+        ({"BOT_TOKEN_FILE": ""}, False, True, "python -m bot"),
+        # Nobody at a terminal (systemd, a container, cron): never practice.
+        ({}, False, False, "python -m bot"),
     ],
 )
 def test_make_run_practises_only_when_nothing_is_configured(
-    make_run: Path, env: dict[str, str], dotenv: bool, expected: str
+    make_run: Path, env: dict[str, str], dotenv: bool, terminal: bool, expected: str
 ) -> None:
     if dotenv:
         (make_run / ".env").write_text("# BOT_TOKEN still to be filled in\n")
-    result = subprocess.run(
-        ["make", "--no-print-directory", "run", "VENV=venv"],
-        cwd=make_run,
-        env=_bare_env(**env),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[-1] == expected
-    assert ("PRACTICE MODE" in result.stdout) == (expected.endswith("practice"))
-
-
-async def test_lang_puts_everyone_and_the_page_in_one_language(tmp_path: Path) -> None:
-    """A Russian-speaking trainer: every practice person and the page speak Russian."""
-    world = PracticeWorld(tmp_path / "practice.sqlite3", port=0, language="ru")
-    try:
-        await world.start()
-        await world.say_hello()
-        await world.drill()
-        users = world.services.users
-        for persona in PEOPLE:
-            stored = await users.get(persona.telegram_id)
-            assert stored is not None and stored.language == "ru"
-        assert world.webchat is not None
-        assert world.webchat.texts["send"] == "Отправить"
-        assert world.webchat.places[0].name == "Площадь Республики, Алматы"
-        member = world.person(MEMBER)
-        typed = [m.text for m in member.history if not m.from_bot]
-        assert "/detained Marat Ospanov; Площадь Республики, Алматы;" in typed[1]
-        hearings, _ = await world.services.hearings.upcoming()
-        assert [h.place for h in hearings] == ["Медеуский районный суд, Алматы"]
-    finally:
-        await world.stop()
+    output = _make_run(make_run, env, terminal=terminal)
+    assert output.splitlines()[-1] == expected
+    assert ("PRACTICE MODE" in output) == (expected.endswith("practice"))

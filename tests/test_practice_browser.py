@@ -9,6 +9,7 @@ page, as a trainee would. Screenshots go to ``test-output/<test name>/``.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 from collections.abc import AsyncIterator
 from datetime import timedelta
@@ -197,6 +198,15 @@ async def test_calendar_and_export_are_download_links(page: Page, world: Practic
         await calendar.click()
     download = await download_info.value
     content = await asyncio.to_thread(Path(await download.path()).read_text, encoding="utf-8")
-    assert "BEGIN:VCALENDAR" in content and "Marat Ospanov" in content
+    assert download.suggested_filename == "PRACTICE-dabyl.ics"
+    # Imported into a phone's calendar, a drill's hearing must not pass for a real one.
+    assert "X-WR-CALNAME:Dabyl PRACTICE" in content
+    assert "SUMMARY:[PRACTICE] Hearing: Marat Ospanov" in content
     await say(page, "/export")
-    await expect(page.locator("#chat .msg.bot a.document", has_text=".csv").last).to_be_visible()
+    export = page.locator("#chat .msg.bot a.document", has_text=".json").last
+    async with page.expect_download() as download_info:
+        await export.click()
+    download = await download_info.value
+    assert download.suggested_filename.startswith("PRACTICE-dabyl-events-")
+    content = await asyncio.to_thread(Path(await download.path()).read_text, encoding="utf-8")
+    assert json.loads(content)["practice"] is True
