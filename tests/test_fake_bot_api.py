@@ -32,33 +32,14 @@ from telegram.ext import (
 )
 
 from fakebotapi import FakeBotAPI, SchemaError, SentMessage
+from tests import fake_server
 from tests.bot_api_schema import bot_api_schema
+from tests.fake_server import TOKEN
 
-TOKEN = "123456:TEST-TOKEN"
+# The fake server and a plain PTB Bot on it (tests/fake_server.py).
+server, bot = fake_server.server, fake_server.bot
+
 ALICE = 1001
-
-
-@pytest.fixture(autouse=True)
-def _timedelta_retry_after(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Opt in to PTB's future ``RetryAfter.retry_after`` type (avoids a deprecation warning)."""
-    monkeypatch.setenv("PTB_TIMEDELTA", "1")
-
-
-@pytest.fixture
-async def server() -> AsyncIterator[FakeBotAPI]:
-    """A running fake server; the test fails if the bot misused the Bot API."""
-    fake = FakeBotAPI(bot_username="dabyl_test_bot", schema=bot_api_schema())
-    await fake.start()
-    yield fake
-    await fake.stop()
-    fake.assert_clean()
-
-
-@pytest.fixture
-async def bot(server: FakeBotAPI) -> AsyncIterator[Bot]:
-    """A real PTB ``Bot`` talking to the fake server."""
-    async with Bot(TOKEN, base_url=server.base_url, base_file_url=server.base_file_url) as client:
-        yield client
 
 
 def seconds(value: int | dtm.timedelta) -> int:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import AsyncIterator
 
 import pytest
 from telegram import Bot
@@ -11,30 +10,12 @@ from telegram.error import NetworkError, RetryAfter, TimedOut
 
 from fakebotapi import FakeBotAPI
 from fakebotapi.limits import RandomFaults, ServerStats
-from tests.bot_api_schema import bot_api_schema
+from tests import fake_server
 
-TOKEN = "123456:TEST-TOKEN"
+# The fake server and a plain PTB Bot on it (tests/fake_server.py).
+server, bot = fake_server.server, fake_server.bot
+
 ALICE = 1001
-
-
-@pytest.fixture(autouse=True)
-def _timedelta_retry_after(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("PTB_TIMEDELTA", "1")
-
-
-@pytest.fixture
-async def server() -> AsyncIterator[FakeBotAPI]:
-    fake = FakeBotAPI(bot_username="dabyl_test_bot", schema=bot_api_schema())
-    await fake.start()
-    yield fake
-    await fake.stop()
-    fake.assert_clean()
-
-
-@pytest.fixture
-async def bot(server: FakeBotAPI) -> AsyncIterator[Bot]:
-    async with Bot(TOKEN, base_url=server.base_url, base_file_url=server.base_file_url) as client:
-        yield client
 
 
 def draws(seed: int, n: int = 4000) -> list[str]:

@@ -28,23 +28,16 @@ from telegram.constants import ParseMode
 
 from fakebotapi import FakeBotAPI, FakeUser
 from fakebotapi.webchat import SAMPLE_PHOTO, WEB_DIR, Person, Place, WebChat
+from tests import fake_server
 from tests.bot_api_schema import bot_api_schema
 
-TOKEN = "123456:TEST-TOKEN"
+# The fake server and a plain PTB Bot on it (tests/fake_server.py).
+server, bot = fake_server.server, fake_server.bot
+
 AIGERIM = 7001
 DANIYAR = 7002
 COURT = Place("Medeu district court", 43.2389, 76.9286)
 POLICE = Place("Police station No. 3", 43.2567, 76.9123)
-
-
-@pytest.fixture
-async def server() -> AsyncIterator[FakeBotAPI]:
-    """A running fake Bot API server; the test fails if the bot misused the Bot API."""
-    fake = FakeBotAPI(bot_username="dabyl_test_bot", schema=bot_api_schema())
-    await fake.start()
-    yield fake
-    await fake.stop()
-    fake.assert_clean()
 
 
 @pytest.fixture
@@ -76,13 +69,6 @@ async def http(webchat: WebChat) -> AsyncIterator[aiohttp.ClientSession]:
     """A browser stand-in: every path is relative to the web chat."""
     async with aiohttp.ClientSession(base_url=webchat.url) as session:
         yield session
-
-
-@pytest.fixture
-async def bot(server: FakeBotAPI) -> AsyncIterator[Bot]:
-    """The bot's side: a real PTB ``Bot`` talking to the fake server."""
-    async with Bot(TOKEN, base_url=server.base_url, base_file_url=server.base_file_url) as client:
-        yield client
 
 
 async def get_json(http: aiohttp.ClientSession, path: str) -> Any:
