@@ -136,8 +136,8 @@ async def rounds(folder: Path, count: int) -> tuple[list[float], list[float], li
                 await wait_for_text(world, world.person(ADMIN), name)
                 to_copies.append((time.perf_counter() - began) * 1000)
                 began = time.perf_counter()
-                # force: Playwright's own wait for the chat to stop moving (new messages scroll
-                # it) would be measured, about 2 s, not the bot or the page.
+                # force: else Playwright's "stable" check, on animation frames the browser holds
+                # back for pages not in front, would be measured (about 2 s), not the bot.
                 await confirm.click(force=True)
                 alert = subscriber.locator("#chat .msg.bot", has_text=f"Detained: {name}")
                 await alert.wait_for(state="visible", timeout=30_000)
