@@ -1,4 +1,5 @@
-"""JSON views of a private chat for the practice web chat (:mod:`fakebotapi.webchat`).
+"""JSON views of a private chat or a channel for the practice web chat
+(:mod:`fakebotapi.webchat`).
 
 Pure functions over :class:`~fakebotapi.state.SentMessage`: what the page shows of a message
 (text, entities, buttons, media), the reply keyboard currently shown above the composer, and

@@ -2,12 +2,15 @@
 
 ``dabyl practice`` runs the fake server and the real bot, then serves this page on 127.0.0.1;
 each practice person gets a tab and talks to the bot through the same :class:`FakeUser`
-methods the tests use, so the bot receives exactly the updates Telegram would send.
+methods the tests use, so the bot receives exactly the updates Telegram would send. Channels
+the bot posts to (the network's alert channel) get a read-only tab after the people's: what
+the public channel would show, with nothing to type and no button to press.
 
 Example::
 
     chat = WebChat(server, [Person(server.user(5001, "Aigerim"), "Admin")],
-                   places=[Place("Court No. 2", 43.2389, 76.8897)])
+                   places=[Place("Court No. 2", 43.2389, 76.8897)],
+                   channels=[Channel(server.channel(-1001234567890, "Almaty alerts"), "Alerts")])
     url = await chat.start()  # http://127.0.0.1:8080
     ...
     await chat.stop()
@@ -17,26 +20,33 @@ HTTP API (JSON; errors are ``{"error": "..."}`` with a 4xx status, never a trace
 - ``GET /`` the page; ``GET /static/{app.js,style.css,sample-photo.jpg}``.
 - ``GET /api/people`` → ``{"session", "label", "title", "time_zone", "language", "texts",
   "places": [{"index", "name", "latitude", "longitude"}], "people": [{"id", "name",
-  "first_name", "role", "language_code"}]}``; ``session`` is new on every ``start()`` (the page
-  reloads everything when it changes: a restarted practice is a fresh world).
-- ``GET /api/chats/{user_id}`` → ``{"messages": [view...], "reply_keyboard": null |
+  "first_name", "role", "language_code"}], "channels": [{"id", "title", "caption"}]}``;
+  ``session`` is new on every ``start()`` (the page reloads everything when it changes: a
+  restarted practice is a fresh world). Channel ids are negative (``-100…``).
+- ``GET /api/chats/{chat_id}`` (a person's user id or a channel's id) →
+  ``{"messages": [view...], "reply_keyboard": null |
   {"message_id", "rows": [[{"index", "text", "request_location", "request_contact"}]],
   "placeholder"}}``; a view is ``{"message_id", "from_bot", "date", "edited", "text",
   "entities", "buttons": [[{"index", "text", "kind": "callback"|"url"|"unsupported",
   "callback_data"?, "url"?}]], "media": null | {"type": "photo"|"document"|..., "url",
   "file_name", "size", "mime_type"} | {"type": "location", "latitude", "longitude", "place"}
-  | {"type": "contact", ...}, "reply_to": null | {"message_id", "text"}}``.
+  | {"type": "contact", ...}, "reply_to": null | {"message_id", "text"}}``. A channel's
+  ``reply_keyboard`` is always null (channels have none); its callback buttons are listed
+  as sent, but nobody can press them here.
 - ``POST /api/chats/{user_id}/text`` ``{"text"}`` → ``{"ok": true, "message_id"}``.
 - ``POST /api/chats/{user_id}/press`` ``{"message_id", "button": index | callback_data}`` →
   ``{"ok": true, "callback_query_id"}`` (inline) or ``{"ok": true, "message_id"}`` (reply
   keyboard: the button's text is sent; ``request_location`` buttons answer 400, use /location).
 - ``POST /api/chats/{user_id}/location`` ``{"place": index}``; ``/photo`` ``{"caption"?}``
   (the bundled sample photo).
+- Every POST to a channel (``/api/chats/{channel_id}/...``) answers 403 ``{"error": "the
+  channel is read-only: only the bot posts there"}`` and queues nothing.
 - ``GET /files/{file_id}/{name}`` the stored bytes (photos inline, anything else as a download).
 - ``GET /events`` server-sent events, one JSON object per ``data:`` line:
   ``{"type": "chat", "person", "added": [ids], "added_from_bot": n, "edited": [ids],
-  "deleted": [ids]}``, ``{"type": "answer", "person", "text", "show_alert"}`` (the bot
-  answered a button press with text) and ``{"type": "resync"}`` (events were dropped: re-fetch).
+  "deleted": [ids]}`` (``person`` is the chat's id: a user's, or a channel's for its posts),
+  ``{"type": "answer", "person", "text", "show_alert"}`` (the bot answered a button press
+  with text) and ``{"type": "resync"}`` (events were dropped: re-fetch).
 
 POSTs must be ``Content-Type: application/json`` and, when bound to loopback, the ``Host`` (and
 any ``Origin``) must name the loopback address: another web site cannot drive the page (CSRF,
@@ -50,7 +60,15 @@ Stable page selectors (for browser tests):
   the server is unreachable after the page was live; it goes when the event stream reopens.
 - ``[role=tab][data-person="<user id>"]`` tabs (accessible name "Role: Full Name",
   ``aria-selected``), ``.badge`` unread count inside a tab; all tabs fit on the screen
-  (compact pills in rows, no sideways scrolling).
+  (compact pills in rows, no sideways scrolling; eight fit a 360 px wide phone).
+- ``[role=tab][data-person="<channel id>"]`` a channel's tab, after the people's, also
+  ``.channel-tab`` with ``data-kind="channel"`` (people's tabs have ``data-kind="person"``):
+  the caption, the ``channel_tab`` word small below it (where a person's role is), accessible
+  name "Caption: Title" (``title`` too), ``.badge`` as for people. While it is
+  shown, ``body[data-read-only]`` is set, ``#read-only`` (the ``channel_readonly`` text)
+  replaces ``#compose`` and ``#reply-keyboard``, and ``.inline-button``s that are not links
+  are disabled; channel bubbles are ``.msg.bot.post`` (``.msg.post`` for posts not by the
+  bot) with the channel's title as ``.author``; an empty channel says ``channel_empty``.
 - ``#chat`` the message list; ``.msg.bot`` / ``.msg.me`` bubbles with
   ``data-message-id``; inside: ``.text``, ``.time``, ``.edited``, ``img.photo``,
   ``a.document`` (file name + size), ``.location``, ``.inline-button`` (``data-index``);
@@ -90,11 +108,11 @@ from .chatview import (
     inline_buttons,
     reply_keyboard_buttons,
 )
-from .people import FakeUser
+from .people import FakeChannel, FakeUser
 from .server import FakeBotAPI
 from .state import SentMessage, StoredFile
 
-__all__ = ["SAMPLE_PHOTO", "WEB_DIR", "Person", "Place", "WebChat"]
+__all__ = ["SAMPLE_PHOTO", "WEB_DIR", "Channel", "Person", "Place", "WebChat"]
 
 log = logging.getLogger(__name__)
 
@@ -108,7 +126,7 @@ _MAX_BODY = 64 * 1024
 _QUEUE_SIZE = 500
 _PING_SECONDS = 15.0
 _INLINE_IMAGES = frozenset({"image/jpeg", "image/png", "image/gif", "image/webp"})
-_USER_ID = re.compile(r"-?[0-9]{1,18}")
+_CHAT_ID = re.compile(r"-?[0-9]{1,18}")
 _MIME = re.compile(r"^[\w.+-]+/[\w.+-]+$")
 _CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
@@ -147,6 +165,9 @@ PAGE_TEXTS = {
     "stopped": "Practice has stopped. Start it again (make run); this page reconnects by itself.",
     "photo_caption": "Caption: {caption}",
     "external_link": "Opens a real web site outside practice",
+    "channel_tab": "channel",
+    "channel_readonly": "Channel: only the bot posts here.",
+    "channel_empty": "No posts yet. The bot's alerts appear here.",
 }
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -158,6 +179,14 @@ class Person:
 
     user: FakeUser
     role: str
+
+
+@dataclass(frozen=True)
+class Channel:
+    """A channel the bot posts to, shown read-only, and its tab's caption ("Alerts channel")."""
+
+    chat: FakeChannel
+    caption: str
 
 
 class ClientError(Exception):
@@ -184,9 +213,13 @@ class WebChat:
         time_zone: str | None = None,
         texts: Mapping[str, str] | None = None,
         language: str = "en",
+        channels: Sequence[Channel] = (),
     ) -> None:
         self._server = server
         self._people = {person.user.id: person for person in people}
+        self._channels = {channel.chat.id: channel for channel in channels}
+        if self._channels.keys() & self._people.keys():
+            raise ValueError("a channel has the id of a practice person")
         self.label = label
         self.title = title
         # IANA name the page shows times in (the bot's own zone), 24-hour; None: the browser's.
@@ -256,11 +289,11 @@ class WebChat:
         app.router.add_get("/favicon.ico", _no_content)  # browsers ask; none is needed
         app.router.add_static("/static/", WEB_DIR, show_index=False, follow_symlinks=False)
         app.router.add_get("/api/people", self._people_list)
-        app.router.add_get("/api/chats/{user_id}", self._chat)
-        app.router.add_post("/api/chats/{user_id}/text", self._send_text)
-        app.router.add_post("/api/chats/{user_id}/press", self._press)
-        app.router.add_post("/api/chats/{user_id}/location", self._send_location)
-        app.router.add_post("/api/chats/{user_id}/photo", self._send_photo)
+        app.router.add_get("/api/chats/{chat_id}", self._chat)
+        app.router.add_post("/api/chats/{chat_id}/text", self._send_text)
+        app.router.add_post("/api/chats/{chat_id}/press", self._press)
+        app.router.add_post("/api/chats/{chat_id}/location", self._send_location)
+        app.router.add_post("/api/chats/{chat_id}/photo", self._send_photo)
         app.router.add_get("/files/{file_id}/{name}", self._file)
         app.router.add_get("/events", self._events)
 
@@ -321,12 +354,22 @@ class WebChat:
             "texts": self.texts,
             "places": places,
             "people": people,
+            "channels": [
+                {"id": chat_id, "title": channel.chat.chat["title"], "caption": channel.caption}
+                for chat_id, channel in self._channels.items()
+            ],
         }
         return web.json_response(body)
 
     async def _chat(self, request: web.Request) -> web.Response:
-        person = self._person(request)
-        view = chat_view(person.user.history, self._server.state.files, self.places)
+        chat_id = _chat_id(request)
+        if chat_id in self._channels:
+            history = self._channels[chat_id].chat.history
+            view = chat_view(history, self._server.state.files, self.places)
+            view["reply_keyboard"] = None  # Telegram shows no reply keyboard in a channel
+        else:
+            person = self._person(request)
+            view = chat_view(person.user.history, self._server.state.files, self.places)
         return web.json_response(view)
 
     async def _file(self, request: web.Request) -> web.Response:
@@ -383,8 +426,11 @@ class WebChat:
         return web.json_response({"ok": True, "message_id": message.message_id})
 
     def _person(self, request: web.Request) -> Person:
-        raw = request.match_info["user_id"]
-        person = self._people.get(int(raw)) if _USER_ID.fullmatch(raw) else None
+        """The practice person the request's chat belongs to; a channel is read-only."""
+        chat_id = _chat_id(request)
+        if chat_id in self._channels:
+            raise ClientError(403, "the channel is read-only: only the bot posts there")
+        person = self._people.get(chat_id) if chat_id is not None else None
         if person is None:
             raise ClientError(404, "no such person")
         return person
@@ -405,10 +451,12 @@ class WebChat:
 
     def _events_since_last_look(self) -> list[dict[str, Any]]:
         events: list[dict[str, Any]] = []
-        for person_id, person in self._people.items():
-            change = self._tracker.diff(person_id, person.user.record.messages.values())
+        chats = [person.user for person in self._people.values()]
+        chats += [channel.chat for channel in self._channels.values()]
+        for chat in chats:
+            change = self._tracker.diff(chat.id, chat.record.messages.values())
             if change:
-                events.append({"type": "chat", "person": person_id, **vars(change)})
+                events.append({"type": "chat", "person": chat.id, **vars(change)})
         answers = list(self._server.state.callback_answers.values())[self._answers_seen :]
         self._answers_seen += len(answers)
         for answer in answers:
@@ -448,6 +496,12 @@ class WebChat:
 
 
 # -- helpers -----------------------------------------------------------------------------
+def _chat_id(request: web.Request) -> int | None:
+    """The ``{chat_id}`` of the path as a number, ``None`` if it is not one."""
+    raw = request.match_info["chat_id"]
+    return int(raw) if _CHAT_ID.fullmatch(raw) else None
+
+
 def _full_name(user: FakeUser) -> str:
     return " ".join(filter(None, (user.user["first_name"], user.user.get("last_name"))))
 

@@ -12,6 +12,7 @@ import socket
 import time
 import warnings
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -26,8 +27,8 @@ from telegram import (
 )
 from telegram.constants import ParseMode
 
-from fakebotapi import FakeBotAPI, FakeUser
-from fakebotapi.webchat import SAMPLE_PHOTO, WEB_DIR, Person, Place, WebChat
+from fakebotapi import FakeBotAPI, FakeChannel, FakeUser
+from fakebotapi.webchat import SAMPLE_PHOTO, WEB_DIR, Channel, Person, Place, WebChat
 from tests import fake_server
 from tests.bot_api_schema import bot_api_schema
 
@@ -36,6 +37,7 @@ server, bot = fake_server.server, fake_server.bot
 
 AIGERIM = 7001
 DANIYAR = 7002
+ALERTS = -1001234567890
 COURT = Place("Medeu district court", 43.2389, 76.9286)
 POLICE = Place("Police station No. 3", 43.2567, 76.9123)
 
@@ -53,12 +55,18 @@ def daniyar(server: FakeBotAPI) -> FakeUser:
 
 
 @pytest.fixture
+def alerts(server: FakeBotAPI) -> FakeChannel:
+    return server.channel(ALERTS, "Almaty alerts")
+
+
+@pytest.fixture
 async def webchat(
-    server: FakeBotAPI, aigerim: FakeUser, daniyar: FakeUser
+    server: FakeBotAPI, aigerim: FakeUser, daniyar: FakeUser, alerts: FakeChannel
 ) -> AsyncIterator[WebChat]:
-    """The web chat on a free loopback port, with two practice people."""
+    """The web chat on a free loopback port, with two practice people and an alert channel."""
     people = [Person(aigerim, "Coordinator"), Person(daniyar, "Member")]
-    chat = WebChat(server, people, places=[COURT, POLICE])
+    channels = [Channel(alerts, "Alerts channel")]
+    chat = WebChat(server, people, places=[COURT, POLICE], channels=channels)
     await chat.start(port=0)
     yield chat
     await chat.stop()
@@ -111,6 +119,9 @@ async def test_people_lists_roles_names_label_and_places(http: aiohttp.ClientSes
         },
     ]
     assert [place["name"] for place in info["places"]] == [COURT.name, POLICE.name]
+    assert info["channels"] == [
+        {"id": ALERTS, "title": "Almaty alerts", "caption": "Alerts channel"}
+    ]
 
 
 async def test_chat_shows_html_entities_and_inline_buttons(
@@ -213,6 +224,83 @@ async def test_one_time_keyboard_hides_after_a_press_and_bad_links_are_dropped(
     await bot.send_message(AIGERIM, "Links", reply_markup=links)
     (button,) = (await get_json(http, path))["messages"][-1]["buttons"][0]
     assert button["kind"] == "url" and button["url"] is None
+
+
+# -- the alert channel --------------------------------------------------------------------------
+async def test_channel_shows_the_bots_posts_without_a_reply_keyboard(
+    http: aiohttp.ClientSession, bot: Bot
+) -> None:
+    keyboard = InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton("I can help", callback_data="alert:help:3")],
+            [InlineKeyboardButton("Guide", url="https://example.org/guide")],
+        ]
+    )
+    await bot.send_message(ALERTS, "<b>Detention</b> at Republic Square", parse_mode=ParseMode.HTML)
+    await bot.send_message(ALERTS, "Lawyer needed", reply_markup=keyboard)
+    chat = await get_json(http, f"/api/chats/{ALERTS}")
+    alert, with_buttons = chat["messages"]
+    assert alert["from_bot"] and alert["text"] == "Detention at Republic Square"
+    assert alert["entities"] == [{"type": "bold", "offset": 0, "length": 9}]
+    # Listed as sent; the page disables the callback one and the server refuses presses.
+    assert [[b["kind"] for b in row] for row in with_buttons["buttons"]] == [["callback"], ["url"]]
+    assert chat["reply_keyboard"] is None
+    assert (await get_json(http, f"/api/chats/{AIGERIM}"))["messages"] == []  # not mixed up
+
+
+async def test_channel_posts_and_edits_produce_chat_events(
+    http: aiohttp.ClientSession, bot: Bot
+) -> None:
+    async with http.get("/events") as events:
+        sent = await bot.send_message(ALERTS, "Detention at the court")
+        assert await next_event(events) == {
+            "type": "chat",
+            "person": ALERTS,
+            "added": [sent.message_id],
+            "added_from_bot": 1,
+            "edited": [],
+            "deleted": [],
+        }
+        await sent.edit_text("Detention at the court: lawyer on the way")
+        assert (await next_event(events))["edited"] == [sent.message_id]
+
+
+@pytest.mark.parametrize(
+    ("action", "body"),
+    [
+        ("text", {"text": "hello channel"}),
+        ("press", {"message_id": 1, "button": 0}),
+        ("location", {"place": 0}),
+        ("photo", {"caption": "from the square"}),
+        ("text", {"text": 5}),  # read-only comes before checking the body
+    ],
+)
+async def test_channel_is_read_only(
+    server: FakeBotAPI, http: aiohttp.ClientSession, bot: Bot, action: str, body: Any
+) -> None:
+    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("I can help", callback_data="h")]])
+    await bot.send_message(ALERTS, "Alert", reply_markup=keyboard)
+    error = await post(http, f"/api/chats/{ALERTS}/{action}", body, status=403)
+    assert error == {"error": "the channel is read-only: only the bot posts there"}
+    assert server.pending_updates == []
+    assert len((await get_json(http, f"/api/chats/{ALERTS}"))["messages"]) == 1
+
+
+async def test_unknown_negative_ids_are_not_found(http: aiohttp.ClientSession) -> None:
+    async with http.get("/api/chats/-1009999999999") as response:
+        assert response.status == 404 and "error" in await response.json()
+    await post(http, "/api/chats/-1009999999999/text", {"text": "hi"}, status=404)
+
+
+def test_a_channel_cannot_share_a_persons_id(server: FakeBotAPI, aigerim: FakeUser) -> None:
+    clash = server.channel(-5, "Clash")
+    person = server.user(-5, "Odd")  # ids are not checked for sign: only for clashes
+    with pytest.raises(ValueError, match="id of a practice person"):
+        WebChat(
+            server,
+            [Person(aigerim, "Admin"), Person(person, "Odd")],
+            channels=[Channel(clash, "C")],
+        )
 
 
 # -- actions ------------------------------------------------------------------------------------
@@ -449,6 +537,7 @@ async def test_page_is_marked_practice_and_loads_nothing_from_outside(
         assert "default-src 'none'" in response.headers["Content-Security-Policy"]
     assert 'id="banner"' in page and '<strong class="banner-label">PRACTICE</strong>' in page
     assert "not real Telegram, no real alerts" in page and 'data-label="PRACTICE"' in page
+    assert re.search(r'<p id="read-only" [^>]*hidden>Channel: only the bot posts here\.</p>', page)
     # The notice for when practice stops is in the page from the start, hidden.
     assert re.search(r'<div id="stopped" [^>]*hidden>Practice has stopped\.', page)
     for name in ("index.html", "app.js", "style.css"):
@@ -487,6 +576,7 @@ async def test_page_texts_and_language_can_be_replaced_and_are_escaped(
         "stopped": "Жаттығу <i>тоқтады</i>",
         "photo_caption": "Жазба: {caption}",
         "external_link": "Нақты сайт <ашылады>",
+        "channel_readonly": "Арна: <b>тек бот</b> & жазады.",
     }
     with pytest.raises(ValueError, match="unknown page texts"):
         WebChat(server, [Person(aigerim, "Үйлестіруші")], texts={"sned": "typo"})
@@ -503,12 +593,17 @@ async def test_page_texts_and_language_can_be_replaced_and_are_escaped(
     assert "&lt;b&gt;жаттығу&lt;/b&gt; &amp; тек" in page and "<b>жаттығу" not in page
     assert "Жаттығу &lt;i&gt;тоқтады&lt;/i&gt;" in page and "<i>" not in page
     assert "{{" not in page  # every placeholder filled
+    assert re.search(
+        r'<p id="read-only" [^>]*hidden>Арна: &lt;b&gt;тек бот&lt;/b&gt; &amp; жазады\.</p>', page
+    )
     assert info["language"] == "kk"
     assert info["texts"]["unread"] == "{count} оқылмаған"
     # The script puts these in as text (textContent, title), never as HTML.
     assert info["texts"]["photo_caption"] == "Жазба: {caption}"
     assert info["texts"]["external_link"] == "Нақты сайт <ашылады>"
     assert info["texts"]["photo"] == "Photo"  # the rest stay English
+    assert info["texts"]["channel_empty"] == "No posts yet. The bot's alerts appear here."
+    assert info["channels"] == []
 
 
 # -- start-up -----------------------------------------------------------------------------------
@@ -560,3 +655,123 @@ async def test_a_busy_port_raises_and_leaves_nothing_open(
     assert server.state.listeners == []
     assert await chat.start(port=port) == f"http://127.0.0.1:{port}"  # free again: it starts
     await chat.stop()
+
+
+# -- in a browser -------------------------------------------------------------------------------
+CHROMIUM = Path("/usr/bin/chromium")
+# The switches tests/test_practice_browser.py explains (no calls home from a closed network).
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SMALL_PHONE = {"width": 360, "height": 740}
+# With Aigerim, practice's seven people (bot/practice.py PEOPLE); the channel makes eight tabs.
+SIX_MORE = [
+    ("Daniyar", "Coordinator"),
+    ("Zhanar", "Member"),
+    ("Yerlan", "Member"),
+    ("Madina", "Subscriber"),
+    ("Timur", "Subscriber"),
+    ("Saule", "Subscriber"),
+]
+
+
+@pytest.fixture
+def chromium() -> Path:
+    """Debian's chromium (tests/test_practice_browser.py says where it comes from)."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is not installed (apt install chromium)")
+    return CHROMIUM
+
+
+@pytest.fixture
+def output_dir() -> Path:
+    """``test-output/webchat-alert-channel/``: screenshots for people to look at."""
+    folder = Path(__file__).resolve().parents[1] / "test-output" / "webchat-alert-channel"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+async def test_alert_channel_tab_is_read_only_and_eight_tabs_fit_a_small_phone(
+    server: FakeBotAPI,
+    bot: Bot,
+    aigerim: FakeUser,
+    alerts: FakeChannel,
+    chromium: Path,
+    output_dir: Path,
+) -> None:
+    """Seven people and the alert channel on a 360 px screen: every tab on it, none scrolls;
+    the channel shows the bot's posts with a note instead of the composer."""
+    from playwright.async_api import async_playwright, expect
+
+    people = [Person(aigerim, "Admin")]
+    people += [Person(server.user(7100 + i, name), role) for i, (name, role) in enumerate(SIX_MORE)]
+    chat = WebChat(server, people, channels=[Channel(alerts, "Alerts")])
+    await chat.start(port=0)
+    output = output_dir
+    try:
+        async with async_playwright() as playwright:
+            browser = await playwright.chromium.launch(
+                executable_path=str(chromium), headless=True, args=CHROMIUM_ARGS
+            )
+            context = await browser.new_context(viewport=SMALL_PHONE, device_scale_factor=2)
+            page = await context.new_page()
+            errors: list[str] = []
+            page.on("pageerror", lambda error: errors.append(str(error)))
+            await page.goto(chat.url)
+            await expect(page.locator("#status")).to_have_attribute("data-state", "open")
+
+            tabs = page.locator("[role=tab]")
+            await expect(tabs).to_have_count(8)
+            channel_tab = page.locator(f'[role=tab][data-person="{ALERTS}"]')
+            await expect(tabs.last).to_have_attribute("data-kind", "channel")
+            await expect(channel_tab).to_have_accessible_name("Alerts: Almaty alerts")
+            await expect(channel_tab.locator(".role")).to_have_text("channel")
+            keyboard = InlineKeyboardMarkup(
+                [
+                    [InlineKeyboardButton("I can help", callback_data="alert:help:1")],
+                    [InlineKeyboardButton("Guide", url="https://example.org/guide")],
+                ]
+            )
+            await bot.send_message(
+                ALERTS,
+                "<b>Detained:</b> Nurlan Bekov\nWhere: Astana Square, Almaty",
+                parse_mode=ParseMode.HTML,
+                reply_markup=keyboard,
+            )
+            await expect(channel_tab.locator(".badge")).to_have_text("1")
+            width = await page.evaluate("document.documentElement.scrollWidth")
+            assert width <= SMALL_PHONE["width"]
+            for box in [await tabs.nth(i).bounding_box() for i in range(8)]:
+                assert box is not None and box["x"] >= 0
+                assert box["x"] + box["width"] <= SMALL_PHONE["width"]
+            await expect(page.locator("#compose")).to_be_visible()
+            await page.screenshot(path=output / "person-tab.png")
+
+            await channel_tab.click()
+            await expect(channel_tab).to_have_attribute("aria-selected", "true")
+            post = page.locator("#chat .msg.bot.post", has_text="Nurlan Bekov")
+            await expect(post.locator(".practice-mark")).to_have_text("PRACTICE")
+            await expect(post.locator(".author")).to_have_text("Almaty alerts")
+            await expect(post.locator("button.inline-button")).to_be_disabled()
+            await expect(post.locator("a.inline-button.external")).to_be_visible()
+            await expect(page.locator("#compose")).to_be_hidden()
+            await expect(page.locator("#read-only")).to_have_text(
+                "Channel: only the bot posts here."
+            )
+            await page.screenshot(path=output / "alert-channel-tab.png")
+
+            await tabs.first.click()  # back to a person: the composer returns
+            await expect(page.locator("#compose")).to_be_visible()
+            await expect(page.locator("#read-only")).to_be_hidden()
+            await context.close()
+            await browser.close()
+            assert errors == []
+    finally:
+        await chat.stop()
+    assert server.pending_updates == []  # the channel tab sent nothing

@@ -1,16 +1,18 @@
 /* Dabyl practice web chat: one phone-like chat per practice person, talking to the fake
- * Telegram Bot API through /api (see fakebotapi/webchat.py for the API and the selectors).
+ * Telegram Bot API through /api (see fakebotapi/webchat.py for the API and the selectors),
+ * plus a read-only tab per channel the bot posts to (the network's alert channel).
  * Bot text is never parsed as HTML: every node is built with createElement / textContent. */
 "use strict";
 
 const app = {
   label: document.body.dataset.label || "PRACTICE",
   people: [],
+  channels: [], // read-only: only the bot posts there
   places: [],
   texts: {}, // the page's own words, from /api/people
   timeZone: null, // IANA name from /api/people: times are shown in the bot's zone
-  active: null, // id of the person whose tab is shown
-  chats: new Map(), // person id -> last chat view from /api/chats
+  active: null, // chat id of the tab shown (a person's user id or a channel's id)
+  chats: new Map(), // chat id -> last chat view from /api/chats
   unread: new Map(), // person id -> bot messages that arrived while the tab was hidden
   drafts: new Map(), // person id -> composer text
   pendingToasts: new Map(), // person id -> button answers to show when the tab opens
@@ -102,8 +104,22 @@ function formatSize(bytes) {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
-function person(id) {
-  return app.people.find((p) => p.id === id);
+// Every tab, in order: the people, then the channels. `label` is the tab's accessible name.
+function tabList() {
+  const people = app.people.map((p) => ({ id: p.id, kind: "person", name: p.first_name,
+    caption: p.role, label: `${p.role}: ${p.name}` }));
+  // A channel's tab: its caption, and a small "channel" line where a person's role would be.
+  const channels = app.channels.map((c) => ({ id: c.id, kind: "channel", name: c.caption,
+    caption: t("channel_tab"), label: `${c.caption}: ${c.title}` }));
+  return people.concat(channels);
+}
+
+function tabInfo(id) {
+  return tabList().find((tab) => tab.id === id);
+}
+
+function channel(id) {
+  return app.channels.find((c) => c.id === id);
 }
 
 /* ---------- text with entities ---------- */
@@ -205,18 +221,20 @@ function renderMedia(media) {
   return el("div", { class: "unsupported" }, `[${media.type}]`);
 }
 
-function renderInlineKeyboard(message) {
+function renderInlineKeyboard(message, readOnly) {
   if (!message.buttons || message.buttons.length === 0) return null;
   const keyboard = el("div", { class: "inline-keyboard" });
   for (const row of message.buttons) {
     const line = el("div", { class: "keyboard-row" });
-    for (const button of row) line.append(inlineButton(message, button));
+    for (const button of row) line.append(inlineButton(message, button, readOnly));
     keyboard.append(line);
   }
   return keyboard;
 }
 
-function inlineButton(message, button) {
+// In a channel, members of the channel would press a callback button, not the bot's people:
+// practice shows it, disabled.
+function inlineButton(message, button, readOnly) {
   const dataset = { index: String(button.index) };
   if (button.kind === "url") {
     const href = safeUrl(button.url);
@@ -225,17 +243,21 @@ function inlineButton(message, button) {
         rel: "noopener noreferrer", title: t("external_link"), dataset }, button.text);
     }
   }
-  const enabled = button.kind === "callback";
+  const enabled = button.kind === "callback" && !readOnly;
   return el("button", { type: "button", class: "inline-button", dataset, disabled: !enabled,
     onclick: () => press(message.message_id, button.index) }, button.text);
 }
 
-function renderMessage(message) {
-  const mine = !message.from_bot;
-  const node = el("article", { class: `msg ${mine ? "me" : "bot"}`,
+// `post` is the channel a message was posted in (null in a person's chat): every post sits on
+// the left, signed with the channel's title, as in Telegram.
+function renderMessage(message, post) {
+  const mine = !message.from_bot && !post;
+  const kind = post ? `post${message.from_bot ? " bot" : ""}` : mine ? "me" : "bot";
+  const node = el("article", { class: `msg ${kind}`,
     dataset: { messageId: String(message.message_id) },
-    "aria-label": mine ? t("you") : t("bot") });
+    "aria-label": mine ? t("you") : post && !message.from_bot ? post.title : t("bot") });
   const bubble = el("div", { class: "bubble" }, el("span", { class: "practice-mark" }, app.label));
+  if (post) bubble.append(el("div", { class: "author" }, post.title));
   if (message.reply_to) bubble.append(el("div", { class: "reply-to" }, message.reply_to.text || "…"));
   bubble.append(renderMedia(message.media) || "");
   if (message.text) {
@@ -249,7 +271,7 @@ function renderMessage(message) {
     formatTime(message.date)));
   bubble.append(meta);
   node.append(bubble);
-  const keyboard = renderInlineKeyboard(message);
+  const keyboard = renderInlineKeyboard(message, Boolean(post));
   if (keyboard) {
     node.classList.add("with-keyboard"); // as wide as the chat, like Telegram's
     node.append(keyboard);
@@ -273,6 +295,7 @@ function trackScroll() {
 // Patch the list in place: unchanged messages keep their element (and revealed spoilers).
 function renderChat(view) {
   const list = $("chat");
+  const post = channel(app.active) || null;
   const existing = new Map([...list.children].map((n) => [n.dataset.messageId, n]));
   let previous = null;
   for (const message of view.messages) {
@@ -280,7 +303,7 @@ function renderChat(view) {
     let node = existing.get(String(message.message_id));
     existing.delete(String(message.message_id));
     if (!node || rendered.get(node) !== key) {
-      const fresh = renderMessage(message);
+      const fresh = renderMessage(message, post);
       rendered.set(fresh, key);
       if (node) node.replaceWith(fresh);
       node = fresh;
@@ -290,7 +313,9 @@ function renderChat(view) {
     previous = node;
   }
   for (const stale of existing.values()) stale.remove();
-  if (view.messages.length === 0) list.replaceChildren(el("p", { class: "empty" }, t("empty")));
+  if (view.messages.length === 0) {
+    list.replaceChildren(el("p", { class: "empty" }, t(post ? "channel_empty" : "empty")));
+  }
   renderReplyKeyboard(view.reply_keyboard);
   keepAtBottom();
 }
@@ -331,43 +356,49 @@ function refresh(id) {
 
 /* ---------- tabs ---------- */
 
-// Every tab stays on screen: compact pills (first name, role below) in balanced rows of at
-// most four, so the badge of any person is always visible.
+// Every tab stays on screen: compact pills (first name, role below; a channel's caption,
+// "channel" below) in balanced rows of at most four, so every badge is always visible.
 function renderTabs() {
   const tabs = $("tabs");
   tabs.replaceChildren();
-  const rows = Math.ceil(app.people.length / 4);
-  tabs.style.setProperty("--columns", String(Math.max(1, Math.ceil(app.people.length / rows))));
-  for (const p of app.people) {
-    tabs.append(el("button", { type: "button", role: "tab", id: `tab-${p.id}`,
-      dataset: { person: String(p.id) }, "aria-controls": "panel", title: `${p.role}: ${p.name}`,
-      onclick: () => selectTab(p.id), onkeydown: tabKeys },
-    el("span", { class: "name" }, p.first_name),
-    el("span", { class: "role" }, p.role),
+  const all = tabList();
+  const rows = Math.ceil(all.length / 4);
+  tabs.style.setProperty("--columns", String(Math.max(1, Math.ceil(all.length / rows))));
+  for (const tab of all) {
+    tabs.append(el("button", { type: "button", role: "tab", id: `tab-${tab.id}`,
+      class: tab.kind === "channel" ? "channel-tab" : null,
+      dataset: { person: String(tab.id), kind: tab.kind }, "aria-controls": "panel",
+      title: tab.label, onclick: () => selectTab(tab.id), onkeydown: tabKeys },
+    el("span", { class: "name" }, tab.name),
+    el("span", { class: "role" }, tab.caption),
     el("span", { class: "badge", hidden: true })));
   }
 }
 
 function updateTab(id) {
   const tab = document.querySelector(`[role="tab"][data-person="${id}"]`);
-  const p = person(id);
-  if (!tab || !p) return;
+  const info = tabInfo(id);
+  if (!tab || !info) return;
   const count = app.unread.get(id) || 0;
   const selected = id === app.active;
   tab.setAttribute("aria-selected", String(selected));
   tab.tabIndex = selected ? 0 : -1;
-  tab.setAttribute("aria-label", `${p.role}: ${p.name}${count ? `, ${t("unread", { count })}` : ""}`);
+  tab.setAttribute("aria-label", `${info.label}${count ? `, ${t("unread", { count })}` : ""}`);
   const badge = tab.querySelector(".badge");
   badge.hidden = count === 0;
   badge.textContent = count ? String(count) : "";
 }
 
 function selectTab(id) {
-  if (app.active !== null) app.drafts.set(app.active, $("composer").value);
+  if (app.active !== null && !channel(app.active)) app.drafts.set(app.active, $("composer").value);
   app.active = id;
   app.unread.set(id, 0);
-  for (const p of app.people) updateTab(p.id);
+  for (const tab of tabList()) updateTab(tab.id);
   $("panel").setAttribute("aria-labelledby", `tab-${id}`);
+  // A channel is read-only: its note replaces the composer and the reply keyboard (CSS).
+  const readOnly = Boolean(channel(id));
+  document.body.toggleAttribute("data-read-only", readOnly);
+  $("read-only").hidden = !readOnly;
   $("composer").value = app.drafts.get(id) || "";
   autoGrow();
   closeMenus();
@@ -382,7 +413,7 @@ function selectTab(id) {
 }
 
 function tabKeys(event) {
-  const ids = app.people.map((p) => p.id);
+  const ids = tabList().map((tab) => tab.id);
   const here = ids.indexOf(app.active);
   const moves = { ArrowRight: here + 1, ArrowLeft: here - 1, Home: 0, End: ids.length - 1 };
   if (!(event.key in moves)) return;
@@ -409,6 +440,7 @@ function toast(text, alert = false) {
 
 async function act(path, body) {
   const id = app.active;
+  if (channel(id)) return false; // read-only (the server would refuse it too)
   stickToBottom = true; // show what was just sent
   try {
     await api(`/api/chats/${id}/${path}`, body);
@@ -499,7 +531,7 @@ function openPlaces() {
 
 function onEvent(event) {
   if (event.type === "resync") {
-    app.people.forEach((p) => refresh(p.id));
+    tabList().forEach((tab) => refresh(tab.id));
   } else if (event.type === "chat") {
     if (event.person !== app.active && event.added_from_bot > 0) {
       app.unread.set(event.person, (app.unread.get(event.person) || 0) + event.added_from_bot);
@@ -553,14 +585,15 @@ async function reload() {
   setStopped(false);
   if (!fresh) {
     // The same world: catch up on anything missed while the stream was down.
-    for (const id of new Set([app.active, ...app.chats.keys()])) if (person(id)) refresh(id);
+    for (const id of new Set([app.active, ...app.chats.keys()])) if (tabInfo(id)) refresh(id);
     return;
   }
   app.chats.clear();
   app.unread.clear();
   app.pendingToasts.clear();
   renderTabs();
-  if (app.people.length > 0) selectTab(person(app.active) ? app.active : app.people[0].id);
+  const tabs = tabList();
+  if (tabs.length > 0) selectTab(tabInfo(app.active) ? app.active : tabs[0].id);
   else $("chat").replaceChildren();
 }
 
@@ -617,7 +650,7 @@ function bindComposer() {
   $("chat").addEventListener("click", (event) => {
     // A /command in a bot message sends it, as in Telegram.
     const command = event.target.closest(".msg.bot .command");
-    if (command) act("text", { text: command.textContent });
+    if (command && !channel(app.active)) act("text", { text: command.textContent });
   });
 }
 
@@ -625,6 +658,7 @@ function applyInfo(info) {
   app.session = info.session;
   app.label = info.label;
   app.people = info.people;
+  app.channels = Array.isArray(info.channels) ? info.channels : [];
   app.places = info.places;
   if (info.texts && typeof info.texts === "object") app.texts = info.texts;
   app.timeZone = typeof info.time_zone === "string" ? info.time_zone : null;
@@ -639,7 +673,8 @@ async function init() {
     return;
   }
   renderTabs();
-  if (app.people.length > 0) selectTab(app.people[0].id);
+  const tabs = tabList();
+  if (tabs.length > 0) selectTab(tabs[0].id);
   connectEvents();
 }
 
