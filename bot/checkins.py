@@ -12,7 +12,7 @@ from __future__ import annotations
 import enum
 import logging
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from html import escape
@@ -24,7 +24,7 @@ from bot.i18n import Translator, render
 from bot.reports import MAX_DETAILS_LENGTH, MAX_PLACE_LENGTH, Draft
 from bot.roles import Role
 from bot.settings import Settings
-from storage.checkins import Checkin, CheckinRepository
+from storage.checkins import Checkin, CheckinRepository, CheckinState
 from storage.database import Database
 from storage.outbox import Button, Keyboard, NewAlert, OutboxRepository
 from storage.reports import ReportKind
@@ -256,7 +256,79 @@ def safe_after_alert_text(
     )
 
 
+# -- what the coordinators see (/checkins) --------------------------------------------------
+
+
+class Question(enum.Enum):
+    """Where a listed check-in stands with its "still OK?" question."""
+
+    ASKED = "asked"
+    LATER = "later"  # it will be asked at ``warn_at``
+    NEVER = "never"  # set for less than WARN_FROM: no question
+    WITHHELD = "withheld"  # the member is burned: whoever holds the phone is not asked
+
+
+@dataclass(frozen=True, slots=True)
+class Listed:
+    """One line of /checkins."""
+
+    checkin: Checkin
+    member: User | None  # None: no longer known to the bot
+    question: Question
+
+    @property
+    def alerted(self) -> bool:
+        """The coordinators were alerted and nobody answered "I'm safe" since."""
+        return self.checkin.state == CheckinState.ALERTED
+
+
+def listing(
+    checkins: Iterable[Checkin], members: Mapping[int, User], now: datetime
+) -> list[Listed]:
+    """What /checkins shows: every running check-in, and every one that alerted the
+    coordinators in the last :data:`SAFE_AFTER_ALERT_WITHIN` without an "I'm safe" since.
+
+    Args:
+        checkins: candidates, in any order (others are left out).
+        members: the members by Telegram id (a missing one is shown as no longer known).
+        now: the clock's time.
+
+    Returns:
+        The check-ins to list, soonest due first, so unanswered alerts (already due) lead.
+    """
+    listed: list[Listed] = []
+    for checkin in checkins:
+        unanswered_alert = (
+            checkin.state == CheckinState.ALERTED
+            and checkin.alerted_at is not None
+            and checkin.alerted_at >= now - SAFE_AFTER_ALERT_WITHIN
+            and checkin.ended_at is None
+        )
+        if checkin.state != CheckinState.RUNNING and not unanswered_alert:
+            continue
+        member = members.get(checkin.member_id)
+        if member is not None and member.burned:
+            question = Question.WITHHELD
+        elif checkin.warned_at is not None:
+            question = Question.ASKED
+        elif checkin.warn_at is not None:
+            question = Question.LATER
+        else:
+            question = Question.NEVER
+        listed.append(Listed(checkin, member, question))
+    listed.sort(key=lambda entry: (entry.checkin.due_at, entry.checkin.id))
+    return listed
+
+
 # -- the service ----------------------------------------------------------------------------
+
+
+class SafeOutcome(enum.Enum):
+    """What ``/safe`` (or "I'm safe") did."""
+
+    ENDED = "ended"  # the running check-in is over; nobody is alerted
+    AFTER_ALERT = "after_alert"  # it had run out: the coordinators are told it was answered
+    NOT_RUNNING = "not_running"  # nothing to end (none, over, replaced, or not theirs)
 
 
 @dataclass(frozen=True, slots=True)
@@ -334,6 +406,33 @@ class CheckinService:
 
     async def all_running(self) -> list[Checkin]:
         return await self._checkins.running()
+
+    async def listing(self) -> list[Listed]:
+        """Every running check-in and every unanswered alert of the last day, soonest due first."""
+        now = self._clock.now()
+        checkins = await self._checkins.running_or_alerted_since(now - SAFE_AFTER_ALERT_WITHIN)
+        members: dict[int, User] = {}
+        for member_id in {checkin.member_id for checkin in checkins}:
+            if (member := await self._users.get(member_id)) is not None:
+                members[member_id] = member
+        return listing(checkins, members, now)
+
+    async def safe(self, person: User | None, checkin_id: int | None = None) -> SafeOutcome:
+        """``/safe`` or "I'm safe" (for ``checkin_id`` only, if given), whatever the person's
+        current role: a member demoted while their check-in runs must still be able to end it.
+
+        Returns:
+            What was done; NOT_RUNNING for someone without a check-in (or a stranger).
+        """
+        if person is None or person.burned:
+            # The gate never lets a burned person this far; if it did, a seized phone must
+            # still not call the alert off.
+            return SafeOutcome.NOT_RUNNING
+        if await self.end(person.telegram_id, checkin_id):
+            return SafeOutcome.ENDED
+        if await self.safe_after_alert(person, checkin_id):
+            return SafeOutcome.AFTER_ALERT
+        return SafeOutcome.NOT_RUNNING
 
     async def end(self, member_id: int, checkin_id: int | None = None) -> Checkin | None:
         """The member is safe: end their running check-in (or only ``checkin_id``, if given).

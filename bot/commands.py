@@ -20,6 +20,14 @@ class Command:
     role: Role
     description: str  # message id, translated when shown
     usage: str = ""  # message id of the argument format, e.g. "member|coordinator"
+    # /help and the menu show the command from this role on (None: from ``role``). For a command
+    # allowed to more people than it concerns, such as /safe.
+    listed_from: Role | None = None
+
+    @property
+    def listed(self) -> Role:
+        """The lowest role whose /help and menu show this command."""
+        return self.role if self.listed_from is None else self.listed_from
 
 
 COMMANDS: tuple[Command, ...] = (
@@ -55,7 +63,11 @@ COMMANDS: tuple[Command, ...] = (
         N_("Alert the coordinators unless you check in by then"),
         N_("[<duration or time>[; <where>; <note>]]"),
     ),
-    Command("safe", Role.MEMBER, N_("End your check-in: you are safe")),
+    # Anyone may end their own check-in: a member demoted (/revoke) while it runs would
+    # otherwise set off the alert although safe. Without a check-in the answer is "none
+    # running"; a burned person never gets past the gate. Listed only where /checkin is.
+    Command("safe", Role.NONE, N_("End your check-in: you are safe"), listed_from=Role.MEMBER),
+    Command("checkins", Role.COORDINATOR, N_("Running check-ins and unanswered check-in alerts")),
     Command("verify", Role.COORDINATOR, N_("Confirm a report"), N_("<report id>")),
     Command("reject", Role.COORDINATOR, N_("Reject a report"), N_("<report id>[; <reason>]")),
     Command(
@@ -138,8 +150,8 @@ def required_role(name: str) -> Role | None:
 
 
 def commands_for(role: Role) -> list[Command]:
-    """The commands a person with ``role`` may use, in menu order."""
-    return [command for command in COMMANDS if command.role <= role]
+    """The commands /help and the menu show a person with ``role``, in menu order."""
+    return [command for command in COMMANDS if command.listed <= role]
 
 
 # Inline-button presses are checked like the command they stand for.
@@ -152,7 +164,7 @@ CALLBACK_COMMANDS: dict[str, str] = {
     "lang:": "lang",
     "pick:": "status",  # "Which one do you mean?" under /status, /person and /history
     "name:": "report",  # "Did you mean someone already known?" before a report or hearing
-    "checkin:safe:": "safe",  # "I'm safe" under a check-in's confirmation and question
+    "checkin:safe:": "safe",  # "I'm safe" under a check-in's confirmation and question: anyone
     "checkin:report:": "verify",  # "Report as detained" under a check-in alert: coordinators
     "forget:": "forget",  # Delete / Keep under /forget
 }

@@ -1,4 +1,4 @@
-"""/checkin, /safe and the "I'm safe" button."""
+"""/checkin, /safe, the "I'm safe" button, and /checkins for the coordinators."""
 
 from __future__ import annotations
 
@@ -16,6 +16,9 @@ from bot.checkins import (
     SAFE_PREFIX,
     CheckinError,
     CheckinProblem,
+    Listed,
+    Question,
+    SafeOutcome,
     Started,
     plan,
     safe_keyboard,
@@ -23,6 +26,7 @@ from bot.checkins import (
 )
 from bot.context import DabylContext
 from bot.i18n import Translator
+from bot.text import chunks
 from handlers.common import argument_text, split_fields
 from storage.checkins import Checkin
 
@@ -51,11 +55,17 @@ def usage(_: Translator) -> str:
     )
 
 
+def _clock(_: Translator, moment: datetime, zone: ZoneInfo, now: datetime) -> str:
+    """``18:30``; with the date when it is not today."""
+    same_day = moment.astimezone(zone).date() == now.astimezone(zone).date()
+    return _.time(moment, zone) if same_day else _.datetime(moment, zone)
+
+
 def _moment(_: Translator, moment: datetime, zone: ZoneInfo, now: datetime) -> str:
     """``18:30 (in 2 hours)``; with the date when it is not today."""
-    same_day = moment.astimezone(zone).date() == now.astimezone(zone).date()
-    written = _.time(moment, zone) if same_day else _.datetime(moment, zone)
-    return _("{time} (in {left})", time=written, left=time_left(_, moment - now))
+    return _(
+        "{time} (in {left})", time=_clock(_, moment, zone, now), left=time_left(_, moment - now)
+    )
 
 
 def _details(_: Translator, checkin: Checkin) -> list[str]:
@@ -130,38 +140,35 @@ async def checkin(update: Update, context: DabylContext) -> None:
     )
 
 
-def _glad(_: Translator) -> str:
-    return _("Glad you are safe. Your check-in is over; nobody will be alerted.")
+def _safe_text(_: Translator, outcome: SafeOutcome) -> str:
+    if outcome == SafeOutcome.ENDED:
+        return _("Glad you are safe. Your check-in is over; nobody will be alerted.")
+    if outcome == SafeOutcome.AFTER_ALERT:
+        return _(
+            "Glad you are safe. Your check-in had already run out, so the coordinators were "
+            "alerted; they are being told now that you checked in."
+        )
+    return _("You have no check-in running.")
 
 
 async def safe(update: Update, context: DabylContext) -> None:
-    """/safe"""
-    message, actor, _ = update.effective_message, context.actor, context.tr
+    """/safe (open to every role: see the command table)"""
+    message = update.effective_message
     assert message is not None
-    assert actor is not None
-    checkins = context.services.checkins
-    if await checkins.end(actor.telegram_id):
-        await message.reply_text(_glad(_))
-    elif await checkins.safe_after_alert(actor):
-        await message.reply_text(_safe_after_alert(_))
-    else:
-        await message.reply_text(_("You have no check-in running."))
+    outcome = await context.services.checkins.safe(context.actor)
+    await message.reply_text(_safe_text(context.tr, outcome))
 
 
 async def safe_button(update: Update, context: DabylContext) -> None:
     """ "I'm safe" under a confirmation or a "still OK?" question."""
-    query, actor, _ = update.callback_query, context.actor, context.tr
+    query, _ = update.callback_query, context.tr
     assert query is not None
-    assert actor is not None
     checkin_id = int((query.data or "").removeprefix(SAFE_PREFIX))
-    checkins = context.services.checkins
-    if await checkins.end(actor.telegram_id, checkin_id):
-        text = _glad(_)
-    elif await checkins.safe_after_alert(actor, checkin_id):
-        text = _safe_after_alert(_)
-    else:
+    outcome = await context.services.checkins.safe(context.actor, checkin_id)
+    if outcome == SafeOutcome.NOT_RUNNING:
         await query.answer(_("This check-in is no longer running."), show_alert=True)
         return
+    text = _safe_text(_, outcome)
     await query.answer()
     await query.edit_message_reply_markup(None)
     chat = update.effective_chat
@@ -169,16 +176,73 @@ async def safe_button(update: Update, context: DabylContext) -> None:
     await chat.send_message(text)
 
 
-def _safe_after_alert(_: Translator) -> str:
-    return _(
-        "Glad you are safe. Your check-in had already run out, so the coordinators were alerted; "
-        "they are being told now that you checked in."
-    )
+def _question(_: Translator, entry: Listed, zone: ZoneInfo, now: datetime) -> str:
+    checkin = entry.checkin
+    if entry.question == Question.ASKED and checkin.warned_at is not None:
+        return _("“Still OK?” asked at {time}.", time=_clock(_, checkin.warned_at, zone, now))
+    if entry.question == Question.LATER and checkin.warn_at is not None:
+        return _("“Still OK?” will be asked at {time}.", time=_clock(_, checkin.warn_at, zone, now))
+    if entry.question == Question.WITHHELD:
+        return _("Burned: not asked “Still OK?”, and /safe from that phone is ignored.")
+    return _("Not asked “Still OK?”: set for less than 20 minutes.")
+
+
+def listed_text(_: Translator, entry: Listed, zone: ZoneInfo, now: datetime) -> str:
+    """One check-in of /checkins, several lines (kept together in one message)."""
+    checkin = entry.checkin
+    who = escape(entry.member.display if entry.member else _("a member the bot no longer knows"))
+    set_at = _clock(_, checkin.set_at, zone, now)
+    if entry.alerted and checkin.alerted_at is not None:
+        lines = [
+            "🆘 <b>" + _("ALERTED: {who}", who=who) + "</b>",
+            _(
+                "Ran out at {time} ({ago} ago); set at {set_at}.",
+                time=_clock(_, checkin.due_at, zone, now),
+                ago=time_left(_, now - checkin.due_at),
+                set_at=set_at,
+            ),
+            _(
+                "The coordinators were alerted at {time}; no “I'm safe” since.",
+                time=_clock(_, checkin.alerted_at, zone, now),
+            ),
+        ]
+    else:
+        lines = [
+            f"⏳ <b>{who}</b>",
+            _(
+                "Runs out at {when}; set at {set_at}.",
+                when=_moment(_, checkin.due_at, zone, now),
+                set_at=set_at,
+            ),
+            _question(_, entry, zone, now),
+        ]
+    return "\n".join([*lines, *_details(_, checkin)])
+
+
+async def checkins(update: Update, context: DabylContext) -> None:
+    """/checkins: every running check-in and every unanswered alert, for the coordinators."""
+    message, _ = update.effective_message, context.tr
+    assert message is not None
+    services = context.services
+    zone, now = services.settings.timezone, services.clock.now()
+    listed = await services.checkins.listing()
+    if not listed:
+        await message.reply_text(
+            _("No check-in is running, and no check-in alert of the last 24 hours is unanswered.")
+        )
+        return
+    # Each check-in is one "line" of chunks(): never split across two messages.
+    parts = [_("<b>Check-ins</b>, soonest due first:")]
+    parts += ["\n" + listed_text(_, entry, zone, now) for entry in listed]
+    # Who is out at a rally, and where, is for the coordinators' eyes only: no forwarding.
+    for text in chunks(parts):
+        await message.reply_text(text, parse_mode=ParseMode.HTML, protect_content=True)
 
 
 def handlers() -> list[BaseHandler[Update, DabylContext, None]]:
     return [
         CommandHandler("checkin", checkin),
         CommandHandler("safe", safe),
+        CommandHandler("checkins", checkins),
         CallbackQueryHandler(safe_button, pattern=rf"^{SAFE_PREFIX}\d+$"),
     ]

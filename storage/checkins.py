@@ -112,9 +112,22 @@ class CheckinRepository:
         return _checkin(row) if row else None
 
     async def running(self) -> list[Checkin]:
-        """Every running check-in, the one running out first first."""
+        """Every running check-in, soonest due first."""
         rows = await self._db.fetch_all(
             "SELECT * FROM checkins WHERE state = 'running' ORDER BY due_at, id"
+        )
+        return [_checkin(row) for row in rows]
+
+    async def running_or_alerted_since(self, since: datetime) -> list[Checkin]:
+        """Every running check-in, and every one that alerted the coordinators after ``since``.
+
+        Returns:
+            The check-ins, soonest due first.
+        """
+        rows = await self._db.fetch_all(
+            "SELECT * FROM checkins WHERE state = 'running'"
+            " OR (state = 'alerted' AND alerted_at >= ?) ORDER BY due_at, id",
+            (to_db_time(since),),
         )
         return [_checkin(row) for row in rows]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -11,17 +12,24 @@ from bot.checkins import (
     CheckinError,
     CheckinProblem,
     Firing,
+    Question,
+    SafeOutcome,
+    listing,
     parse_deadline,
     parse_duration,
     plan,
 )
 from bot.clock import FrozenClock
+from bot.commands import BY_NAME, commands_for
+from bot.i18n import translator
 from bot.roles import Role
 from bot.services import Services
 from bot.settings import Settings
-from storage.checkins import CheckinState
+from handlers.checkins import listed_text
+from storage.checkins import Checkin, CheckinState
 from storage.database import Database
 from storage.outbox import Button
+from storage.users import User
 from tests.conftest import person
 
 ALMATY = ZoneInfo("Asia/Almaty")
@@ -283,3 +291,195 @@ async def test_a_20_minute_checkin_is_asked_though_time_passed_since_it_was_type
     clock.advance(timedelta(milliseconds=250))
     started = await services.checkins.start(marat, typed_plan)
     assert (started.checkin.warn_at is not None) is asked
+
+
+# -- /checkins: what the coordinators see ---------------------------------------------------
+
+
+def _member(telegram_id: int, name: str, username: str, *, burned: bool = False) -> User:
+    return User(
+        telegram_id=telegram_id,
+        username=username,
+        first_name=name,
+        role=Role.MEMBER,
+        language="en",
+        subscribed=True,
+        pseudonym=f"m{telegram_id}",
+        created_at=NOW - timedelta(days=30),
+        last_seen_at=NOW,
+        burned_at=NOW if burned else None,
+    )
+
+
+def _checkin(
+    checkin_id: int,
+    member_id: int,
+    *,
+    set_ago: timedelta,
+    due_in: timedelta,
+    state: CheckinState = CheckinState.RUNNING,
+    warned: bool = False,
+    short: bool = False,
+    alerted_ago: timedelta | None = None,
+    answered: bool = False,
+    where: str = "",
+) -> Checkin:
+    due = NOW + due_in
+    return Checkin(
+        id=checkin_id,
+        member_id=member_id,
+        set_at=NOW - set_ago,
+        due_at=due,
+        warn_at=None if short else due - timedelta(minutes=10),
+        where=where,
+        note="",
+        state=state,
+        warned_at=due - timedelta(minutes=10) if warned else None,
+        alerted_at=NOW - alerted_ago if alerted_ago is not None else None,
+        ended_at=NOW if answered else None,
+    )
+
+
+MARAT = _member(6002, "Marat", "marat_o")
+BOLAT = _member(6004, "Bolat", "bolat_a")
+ASEL = _member(6003, "Asel", "asel_n", burned=True)
+
+
+def test_the_listing_puts_unanswered_alerts_first_then_the_soonest_due() -> None:
+    checkins = [
+        _checkin(1, 6002, set_ago=timedelta(minutes=30), due_in=timedelta(hours=1)),
+        _checkin(2, 6004, set_ago=timedelta(minutes=48), due_in=timedelta(minutes=12)),
+        _checkin(  # alerted 2 hours ago, nobody answered: listed, first (due earliest)
+            3,
+            6003,
+            set_ago=timedelta(hours=4),
+            due_in=-timedelta(hours=2),
+            state=CheckinState.ALERTED,
+            alerted_ago=timedelta(hours=2),
+        ),
+        _checkin(  # alerted, then "I'm safe": not listed
+            4,
+            6005,
+            set_ago=timedelta(hours=3),
+            due_in=-timedelta(hours=1),
+            state=CheckinState.ALERTED,
+            alerted_ago=timedelta(hours=1),
+            answered=True,
+        ),
+        _checkin(  # alerted more than a day ago: not listed
+            5,
+            6006,
+            set_ago=timedelta(hours=26),
+            due_in=-timedelta(hours=25),
+            state=CheckinState.ALERTED,
+            alerted_ago=timedelta(hours=25),
+        ),
+        *(
+            _checkin(
+                n, 6000 + n, set_ago=timedelta(hours=1), due_in=timedelta(hours=1), state=state
+            )
+            for n, state in ((6, CheckinState.SAFE), (7, CheckinState.REPLACED))
+        ),
+    ]
+    members = {6002: MARAT, 6004: BOLAT, 6003: ASEL}
+    listed = listing(reversed(checkins), members, NOW)
+    assert [entry.checkin.id for entry in listed] == [3, 2, 1]
+    assert [entry.alerted for entry in listed] == [True, False, False]
+    assert [entry.member for entry in listed] == [ASEL, BOLAT, MARAT]
+    assert listing([], members, NOW) == []
+
+
+def test_the_listing_says_whether_still_ok_was_asked() -> None:
+    checkins = [
+        _checkin(1, 6002, set_ago=timedelta(hours=1), due_in=timedelta(minutes=5), warned=True),
+        _checkin(2, 6004, set_ago=timedelta(minutes=5), due_in=timedelta(hours=2)),
+        _checkin(3, 6009, set_ago=timedelta(minutes=5), due_in=timedelta(minutes=10), short=True),
+        _checkin(4, 6003, set_ago=timedelta(hours=1), due_in=timedelta(minutes=8), warned=True),
+    ]
+    members = {6002: MARAT, 6004: BOLAT, 6003: ASEL}
+    by_id = {entry.checkin.id: entry for entry in listing(checkins, members, NOW)}
+    assert by_id[1].question == Question.ASKED
+    assert by_id[2].question == Question.LATER
+    assert by_id[3].question == Question.NEVER
+    assert by_id[3].member is None  # no longer known to the bot
+    assert by_id[4].question == Question.WITHHELD  # burned: claimed, but never sent
+
+
+def test_listed_check_ins_show_local_and_relative_times(clock: FrozenClock) -> None:
+    assert clock.now() == NOW  # 14:00 in Almaty
+    _ = translator("en")
+    running = _checkin(
+        1, 6002, set_ago=timedelta(minutes=48), due_in=timedelta(minutes=12), where="Abay square"
+    )
+    (entry,) = listing([running], {6002: MARAT}, clock.now())
+    assert listed_text(_, entry, ALMATY, clock.now()).splitlines() == [
+        "⏳ <b>Marat (@marat_o)</b>",
+        "Runs out at 14:12 (in 12 minutes); set at 13:12.",
+        "“Still OK?” will be asked at 14:02.",
+        "Where: Abay square",
+    ]
+
+    clock.advance(timedelta(minutes=5))
+    asked = replace(running, warned_at=running.warn_at)
+    (entry,) = listing([asked], {6002: MARAT}, clock.now())
+    text = listed_text(_, entry, ALMATY, clock.now())
+    assert "Runs out at 14:12 (in 7 minutes); set at 13:12." in text
+    assert "“Still OK?” asked at 14:02." in text
+
+    alerted = replace(asked, state=CheckinState.ALERTED, alerted_at=asked.due_at)
+    clock.advance(timedelta(hours=1, minutes=30))  # 15:35
+    (entry,) = listing([alerted], {6002: MARAT}, clock.now())
+    assert listed_text(_, entry, ALMATY, clock.now()).splitlines()[:3] == [
+        "🆘 <b>ALERTED: Marat (@marat_o)</b>",
+        "Ran out at 14:12 (1 hour 23 minutes ago); set at 13:12.",
+        "The coordinators were alerted at 14:12; no “I'm safe” since.",
+    ]
+    russian = listed_text(translator("ru"), entry, ALMATY, clock.now())
+    assert "Marat (@marat_o)" in russian
+    assert "14:12" in russian
+    assert "1 час 23 минуты" in russian
+
+    clock.advance(timedelta(days=1))  # a day after the alert: no longer listed, over 2 days
+    assert listing([alerted], {6002: MARAT}, clock.now()) == []
+    tomorrow = replace(running, due_at=NOW + timedelta(days=1, hours=1))
+    (entry,) = listing([tomorrow], {6002: MARAT}, NOW)
+    assert "Runs out at 2 Mar 2026, 15:00 (in 25 hours); set at 13:12." in listed_text(
+        _, entry, ALMATY, NOW
+    )
+
+
+async def test_a_demoted_member_ends_the_check_in_and_a_burned_one_cannot(
+    services: Services, clock: FrozenClock
+) -> None:
+    marat = await person(services, 6002, "Marat Ospanov", Role.MEMBER)
+    bolat = await person(services, 6004, "Bolat Abenov", Role.MEMBER)
+    daniyar = await person(services, 6001, "Daniyar Sarsenbayev", Role.COORDINATOR)
+    asel = await person(services, 6003, "Asel Nurpeis", Role.SUBSCRIBER)
+    for member in (marat, bolat):
+        await services.checkins.start(member, plan("1h", "", "", now=clock.now(), zone=ALMATY))
+    await services.users.set_role(6002, Role.SUBSCRIBER)
+    await services.burns.burn(daniyar, "@bolat")
+    demoted = await services.users.get(6002)
+    burned = await services.users.get(6004)
+    assert await services.checkins.safe(demoted) == SafeOutcome.ENDED
+    assert await services.checkins.safe(burned) == SafeOutcome.NOT_RUNNING
+    assert await services.checkins.safe(asel) == SafeOutcome.NOT_RUNNING
+    assert await services.checkins.safe(None) == SafeOutcome.NOT_RUNNING
+    listed = await services.checkins.listing()
+    assert [(entry.checkin.member_id, entry.question) for entry in listed] == [
+        (6004, Question.WITHHELD)
+    ]
+    clock.advance(timedelta(hours=1))
+    assert len((await services.checkins.fire_due()).alerted) == 1
+    assert [entry.alerted for entry in await services.checkins.listing()] == [True]
+
+
+def test_safe_is_open_to_every_role_but_listed_only_where_checkin_is() -> None:
+    assert BY_NAME["safe"].role == Role.NONE  # a demoted member can still end their check-in
+    listed = {role: {c.name for c in commands_for(role)} for role in Role}
+    assert [role for role in Role if "safe" in listed[role]] == [
+        Role.MEMBER,
+        Role.COORDINATOR,
+        Role.ADMIN,
+    ]
+    assert [role for role in Role if "checkins" in listed[role]] == [Role.COORDINATOR, Role.ADMIN]

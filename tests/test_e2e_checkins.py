@@ -131,3 +131,115 @@ async def test_subscribers_cannot_check_in_and_bad_input_gets_an_example(
     await marat.send("/checkin")
     assert "You have no check-in running" in (await marat.expect_reply()).text
     assert await services_of(bot).db.fetch_all("SELECT id FROM checkins") == []
+
+
+async def test_coordinators_list_running_check_ins_soonest_first_protected(
+    telegram: FakeBotAPI, bot: DabylApplication, clock: FrozenClock
+) -> None:
+    daniyar = await join(telegram, bot, 6001, "Daniyar Sarsenbayev", Role.COORDINATOR)
+    marat = await join(telegram, bot, 6002, "Marat Ospanov", Role.MEMBER)
+    bolat = await join(telegram, bot, 6004, "Bolat Abenov", Role.MEMBER)
+    await daniyar.send("/checkins")
+    assert "No check-in is running" in (await daniyar.expect_reply()).text
+
+    await marat.send("/checkin 1h; Republic Square; going to the rally")
+    await message_containing(marat, "Check-in set")
+    await bolat.send("/checkin 30m; Abay square")
+    await message_containing(bolat, "Check-in set")
+    clock.advance(timedelta(minutes=18))  # 14:18: Bolat's runs out at 14:30, Marat's at 15:00
+    await daniyar.send("/checkins")
+    listed = await daniyar.expect_reply()
+    assert listed.params.get("protect_content") is True
+    text = listed.text
+    assert text.index("Bolat (@bolat_x)") < text.index("Marat (@marat_x)")
+    assert "Runs out at 14:30 (in 12 minutes); set at 14:00." in text
+    assert "Runs out at 15:00 (in 42 minutes); set at 14:00." in text
+    assert "Where: Republic Square" in text
+    assert "Note: going to the rally" in text
+    assert "“Still OK?” will be asked at 14:50." in text
+
+    clock.advance(timedelta(minutes=12))  # Bolat's ran out; Marat is asked at 14:50 later
+    await services_of(bot).checkins.fire_due()
+    await message_containing(daniyar, "Missed check-in: Bolat")
+    await daniyar.send("/checkins")
+    text = (await message_containing(daniyar, "Check-ins")).text
+    assert text.index("ALERTED: Bolat (@bolat_x)") < text.index("Marat (@marat_x)")
+    assert "The coordinators were alerted at 14:30" in text
+
+    await marat.send("/checkins")  # a member: the gate refuses, as for any coordinator command
+    assert (await marat.expect_reply()).text == (
+        "Sorry, /checkins is not available to you. See /help."
+    )
+
+
+async def test_a_long_list_of_check_ins_is_split_between_check_ins(
+    telegram: FakeBotAPI, bot: DabylApplication
+) -> None:
+    daniyar = await join(telegram, bot, 6001, "Daniyar Sarsenbayev", Role.COORDINATOR)
+    for n in range(6):
+        member = await join(telegram, bot, 6100 + n, f"Member{n} Ospanov", Role.MEMBER)
+        await member.send(f"/checkin {n + 1}h; Republic Square; " + "x" * 1500)
+        await message_containing(member, "Check-in set")
+    await daniyar.send("/checkins")
+    parts = [await daniyar.expect_reply() for _ in range(3)]
+    assert all(len(part.text) <= 4096 and part.params.get("protect_content") for part in parts)
+    joined = "\n".join(part.text for part in parts)
+    positions = [joined.index(f"Member{n} (@member{n}_x)") for n in range(6)]
+    assert positions == sorted(positions)
+    assert joined.count("x" * 1500) == 6  # no check-in cut in two
+
+
+async def test_a_member_demoted_during_a_check_in_can_still_end_it(
+    telegram: FakeBotAPI, bot: DabylApplication, clock: FrozenClock
+) -> None:
+    aigerim = await join(telegram, bot, ADMIN_ID, "Aigerim Nurlanovna")
+    marat = await join(telegram, bot, 6002, "Marat Ospanov", Role.MEMBER)
+    bolat = await join(telegram, bot, 6004, "Bolat Abenov", Role.MEMBER)
+    asel = await join(telegram, bot, 6003, "Asel Nurpeis")
+    await marat.send("/checkin 1h; Republic Square")
+    await message_containing(marat, "Check-in set")
+    await bolat.send("/checkin 1h")
+    bolat_confirmation = await message_containing(bolat, "Check-in set")
+    await aigerim.send("/revoke @marat_x")
+    await message_containing(aigerim, "is now: subscriber")
+    await services_of(bot).users.set_role(6004, Role.NONE)  # revoked in a closed network
+
+    await marat.send("/safe")
+    await message_containing(marat, "Glad you are safe")
+    await bolat.press(bolat_confirmation, "✅ I'm safe")
+    await bolat.expect_callback_answer()
+    await message_containing(bolat, "Glad you are safe")
+    await asel.send("/safe")  # a subscriber who never had a check-in
+    assert (await asel.expect_reply()).text == "You have no check-in running."
+    await asel.send("/help")
+    assert "/safe" not in (await asel.expect_reply()).text  # only where /checkin is
+
+    clock.advance(timedelta(hours=2))
+    await services_of(bot).checkins.fire_due()
+    await aigerim.send("/checkins")
+    assert "No check-in is running" in (await message_containing(aigerim, "check-in")).text
+    assert not any("Missed check-in" in (m.text or "") for m in aigerim.messages)
+
+
+async def test_a_burned_members_safe_is_unknown_and_the_alert_goes_out(
+    telegram: FakeBotAPI, bot: DabylApplication, clock: FrozenClock
+) -> None:
+    daniyar = await join(telegram, bot, 6001, "Daniyar Sarsenbayev", Role.COORDINATOR)
+    marat = await join(telegram, bot, 6002, "Marat Ospanov", Role.MEMBER)
+    await marat.send("/checkin 1h; Republic Square")
+    confirmation = await message_containing(marat, "Check-in set")
+    await daniyar.send("/burn @marat_x")
+    await message_containing(daniyar, "is burned")
+
+    await marat.send("/safe")  # whoever holds the seized phone
+    assert (await marat.expect_reply()).text == "I don't know /safe. See /help for what you can do."
+    await marat.press(confirmation, "✅ I'm safe")
+    assert not (await marat.expect_callback_answer()).text
+    await marat.expect_no_reply(within=0.3)
+    clock.advance(timedelta(hours=1))
+    await services_of(bot).checkins.fire_due()
+    alert = await message_containing(daniyar, "Missed check-in: Marat (@marat_x)")
+    assert alert.params.get("protect_content") is True
+    row = await services_of(bot).db.fetch_one("SELECT state FROM checkins WHERE member_id = 6002")
+    assert row is not None
+    assert row["state"] == "alerted"
