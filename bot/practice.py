@@ -44,7 +44,7 @@ from bot.roles import Role
 from bot.services import Services
 from bot.settings import Settings
 from fakebotapi import FakeBotAPI, FakeUser, SentMessage
-from fakebotapi.webchat import Person, Place, WebChat
+from fakebotapi.webchat import Channel, Person, Place, WebChat
 from storage.checkins import Checkin
 
 logger = logging.getLogger("bot.practice")
@@ -94,6 +94,12 @@ PEOPLE = (
 
 # The places a practice person can send as their location (approximate public squares and
 # buildings in Almaty, the default time zone's city).
+# The network's alert channel (ALERT_CHAT_IDS): the bot posts every alert there too.
+ALERT_CHANNEL = -1007000000001
+CHANNEL_TITLE = "Dabyl alerts (practice)"
+# TRANSLATORS: the practice page's tab for the read-only alert channel.
+CHANNEL_CAPTION = N_("Alerts")
+
 # The names are translated on the page, so they are marked with N_.
 REPUBLIC_SQUARE = N_("Republic Square, Almaty")
 COURT = N_("Medeu district court, Almaty")
@@ -142,6 +148,10 @@ PAGE_TEXTS = {
     # TRANSLATORS: keep {caption}; the text that goes with the sample photo.
     "photo_caption": N_("Caption: {caption}"),
     "external_link": N_("Opens a real web site outside practice"),
+    # TRANSLATORS: small second line of the channel's tab, under its caption.
+    "channel_tab": N_("channel"),
+    "channel_readonly": N_("Channel: only the bot posts here."),
+    "channel_empty": N_("No posts yet. The bot's alerts appear here."),
 }
 
 
@@ -163,13 +173,18 @@ class PracticeSettings(Settings):
         return (init_settings,)
 
 
-def practice_settings(api_url: str, token: str, database: Path = DATABASE) -> Settings:
-    """The bot's settings in practice: the fake Telegram, its own database, the practice admin."""
+def practice_settings(
+    api_url: str, token: str, database: Path = DATABASE, language: str | None = None
+) -> Settings:
+    """The bot's settings in practice: the fake Telegram, its own database, the practice admin,
+    its own alert channel (in ``language``, when everyone practises in one)."""
     return PracticeSettings(
+        default_language=language or SOURCE_LANGUAGE,
         bot_token=token,
         telegram_api_url=api_url,
         database_path=database,
         admin_ids=frozenset({ADMIN.telegram_id}),
+        alert_chat_ids=frozenset({ALERT_CHANNEL}),
         timezone=ZoneInfo(TIME_ZONE),
     )
 
@@ -267,6 +282,7 @@ class PracticeWorld:
             )
             for persona in PEOPLE
         }
+        self.channel = self.telegram.channel(ALERT_CHANNEL, CHANNEL_TITLE)
         self.application: DabylApplication | None = None
         _ = translator(self.page_language)
         self.webchat = WebChat(
@@ -278,6 +294,7 @@ class PracticeWorld:
             time_zone=TIME_ZONE,
             texts={key: _(text) for key, text in PAGE_TEXTS.items()},
             language=self.page_language,
+            channels=[Channel(self.channel, _(CHANNEL_CAPTION))],
         )
         self.page_url = ""
         self.stopped = asyncio.Event()
@@ -310,7 +327,9 @@ class PracticeWorld:
         self.page_url = await self.webchat.start(HOST, self.port)
         remove_database(self.database)
         api = await self.telegram.start(HOST)
-        settings = practice_settings(self.telegram.base_url, self.token, self.database)
+        settings = practice_settings(
+            self.telegram.base_url, self.token, self.database, self.language
+        )
         self.application = build_application(settings, stop=lambda _app: self.stopped.set())
         await self.application.initialize()
         assert self.application.post_init is not None

@@ -64,7 +64,7 @@ def test_practice_reads_no_environment_and_no_env_file(
     assert settings.bot_token.get_secret_value() == token
     assert settings.database_path == Path("data/practice.sqlite3")
     assert settings.telegram_api_url == "http://127.0.0.1:9/bot"
-    assert settings.alert_chat_ids == frozenset()
+    assert settings.alert_chat_ids == frozenset({practice.ALERT_CHANNEL})  # its own, not -100123
     assert settings.admin_ids == frozenset({ADMIN.telegram_id})
     assert settings.webhook_url is None
     assert settings.practice  # its calendars and exports say PRACTICE
@@ -164,6 +164,9 @@ async def test_the_drill_is_a_rally_two_detained_and_a_hearing_tomorrow(
     for persona in PEOPLE:
         texts = "\n".join(message.text or "" for message in world.person(persona).messages)
         assert "Marat Ospanov" in texts and "Asel Nurpeis" in texts, persona
+    # The network's alert channel (a read-only tab on the page) has them too.
+    posts = "\n".join(post.text or "" for post in world.channel.messages)
+    assert "Detained: Marat Ospanov" in posts and "Detained: Asel Nurpeis" in posts
     statuses = {person.status for person in await services.people.in_custody()}
     assert statuses == {Status.DETAINED}
 
@@ -405,3 +408,27 @@ def test_make_run_practises_only_when_nothing_is_configured(
     output = _make_run(make_run, env, terminal=terminal)
     assert output.splitlines()[-1] == expected
     assert ("PRACTICE MODE" in output) == (expected.endswith("practice"))
+
+
+async def test_lang_puts_everyone_and_the_page_in_one_language(tmp_path: Path) -> None:
+    """A Russian-speaking trainer: every practice person, the page and the channel in Russian."""
+    world = PracticeWorld(tmp_path / "practice.sqlite3", port=0, language="ru")
+    try:
+        await world.start()
+        await world.say_hello()
+        await world.drill()
+        users = world.services.users
+        for persona in PEOPLE:
+            stored = await users.get(persona.telegram_id)
+            assert stored is not None and stored.language == "ru"
+        assert world.webchat.texts["send"] == "Отправить"
+        assert world.webchat.places[0].name == "Площадь Республики, Алматы"
+        member = world.person(MEMBER)
+        typed = [m.text or "" for m in member.history if not m.from_bot]
+        assert typed[1].startswith("/detained Marat Ospanov; Площадь Республики, Алматы;")
+        hearings, _ = await world.services.hearings.upcoming()
+        assert [h.place for h in hearings] == ["Медеуский районный суд, Алматы"]
+        # The alert channel has no reader language: it gets the trainer's one.
+        assert "Задержан" in (world.channel.messages[0].text or "")
+    finally:
+        await world.stop()

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Browser, Locator, Page, async_playwright, expect
 
-from bot.practice import COORDINATOR, MEMBER, PEOPLE, PLACES, PracticeWorld
+from bot.practice import ALERT_CHANNEL, COORDINATOR, MEMBER, PEOPLE, PLACES, PracticeWorld
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -147,6 +147,11 @@ async def test_member_reports_coordinator_confirms_subscriber_sees_the_alert(
     await expect(page.locator("#banner")).to_contain_text("PRACTICE")
     await alert.scroll_into_view_if_needed()
     await page.screenshot(path=output_dir / "subscriber-sees-the-alert.png")
+
+    # The network's alert channel shows it too, read-only.
+    await open_tab(page, ALERT_CHANNEL)
+    await expect(bot_message(page, "Detained: Nurlan Bekov")).to_contain_text("Astana Square")
+    await expect(page.locator("#composer")).to_be_hidden()
 
     # The one in Russian reads it in Russian; the member's report is in the database.
     await open_tab(page, RUSSIAN_SUBSCRIBER.telegram_id)
