@@ -2,8 +2,9 @@
 
 ``dabyl practice`` runs the fake Bot API server (:mod:`fakebotapi`) on a free loopback port,
 the unchanged bot against it, and a phone-like web chat on http://127.0.0.1:8080 with one tab
-per practice person: an admin, a coordinator, two members and three subscribers. Nothing
-leaves the machine: there is no Telegram token and no real chat id.
+per practice person (an admin, a coordinator, two members and three subscribers) and a
+read-only one for the network's alert channel. Nothing leaves the machine: there is no
+Telegram token and no real chat id.
 
 Practice never touches the real bot's data: it reads no ``.env`` and no environment variable
 (:class:`PracticeSettings`), and it keeps its own database, ``data/practice.sqlite3``, which
@@ -12,7 +13,7 @@ starts empty at every run because the fake Telegram's chats do not outlive the p
 ``--drill`` then plays a short scenario through the bot, as the practice people themselves, so
 that every tab shows how it came about: a rally, two people detained there (reported by the
 members, confirmed by the coordinator, alerted to everyone), a hearing tomorrow, and one
-member still at the square with a 15-minute check-in running.
+member still at the square with a 20-minute check-in running.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ import logging
 import secrets
 import signal
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar, TextIO
@@ -504,7 +505,6 @@ async def serve(
     drill: bool = False,
     language: str | None = None,
     database: Path = DATABASE,
-    ready: Callable[[PracticeWorld], Awaitable[None]] | None = None,
 ) -> int:
     """Start the practice world, print the banner, serve until a signal (or ``/panic``).
 
@@ -535,8 +535,6 @@ async def serve(
         except (AlreadyRunning, OSError) as error:
             return _cannot_start(error, port)
         print(banner(world.page_url, database, drill=note), flush=True)
-        if ready is not None:
-            await ready(world)
         await world.stopped.wait()
     finally:
         await world.stop()
