@@ -14,6 +14,7 @@ from bot.clock import Clock
 from bot.directory import Lookup, PeopleDirectory
 from bot.health import HealthEntry, HealthFact, HealthSummary, read_health, summarize
 from bot.i18n import Translator
+from bot.keywords import Concept, keyword
 from bot.names import Match
 from bot.roles import Role
 from bot.settings import Settings
@@ -191,15 +192,17 @@ class CaseFileService:
         self, actor: User, person: Person, field_name: str, value: str
     ) -> SetStatus:
         """``/set``: change one case-file field (audited; private values are not copied)."""
-        editable = EDITABLE.get(field_name.strip().lower())
+        field_name = keyword(Concept.FIELD, field_name) or ""  # "город", "kala" → "city"
+        editable = EDITABLE.get(field_name)
         if editable is None:
             return SetStatus.UNKNOWN_FIELD
         value = value.strip()
         stored: str | int = value[:MAX_VALUE]
         if editable.column == "health_public":
-            if value.lower() not in ("public", "private"):
+            visibility = keyword(Concept.VISIBILITY, value)  # "открыто", "жабық" ...
+            if visibility is None:
                 return SetStatus.BAD_VALUE
-            stored = int(value.lower() == "public")
+            stored = int(visibility == "public")
         elif editable.column == "birthday" and value and not _is_date(value):
             return SetStatus.BAD_VALUE
         await self._people.set_field(person.id, editable.column, stored)

@@ -9,6 +9,7 @@ from telegram.ext import BaseHandler, CommandHandler
 
 from bot.agenda import DEFAULT_DAYS, MAX_DAYS, EventKind
 from bot.context import DabylContext
+from bot.keywords import Concept, keyword
 from handlers.common import argument_text, reply_lines
 
 
@@ -71,8 +72,8 @@ async def digest(update: Update, context: DabylContext) -> None:
     message, actor, _ = update.effective_message, context.actor, context.tr
     assert message is not None
     assert actor is not None
-    choice = argument_text(message).lower()
-    if choice not in ("on", "off"):
+    choice = keyword(Concept.SWITCH, argument_text(message))
+    if choice is None:
         await message.reply_text(_("Format: /digest on or /digest off\nExample: /digest on"))
         return
     await context.services.agenda.set_digest(actor, choice == "on")

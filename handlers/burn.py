@@ -11,6 +11,7 @@ from telegram.ext import BaseHandler, CommandHandler
 from bot.burn import BurnOutcome, BurnResult
 from bot.context import DabylContext
 from bot.i18n import translator
+from bot.keywords import Concept, keyword
 from bot.panic import CONFIRM_WITHIN
 from handlers.common import argument_text
 from handlers.menu import role_name
@@ -71,7 +72,7 @@ async def panic(update: Update, context: DabylContext) -> None:
     """/panic arms it; /panic confirm within a minute deletes the database and stops the bot."""
     message, actor, _ = update.effective_message, context.actor, context.tr
     assert message is not None and actor is not None
-    argument = argument_text(message).lower()
+    argument = argument_text(message)
     service = context.services.panic
     if argument == "":
         service.arm(actor)
@@ -84,7 +85,7 @@ async def panic(update: Update, context: DabylContext) -> None:
             )
         )
         return
-    if argument != "confirm":
+    if keyword(Concept.CONFIRM, argument) is None:
         await message.reply_text(_("Format: /panic, then /panic confirm"))
         return
     if not service.confirm(actor):

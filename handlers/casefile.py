@@ -14,6 +14,7 @@ from bot.context import DabylContext
 from bot.court_text import hearing_state_label, sentence_event_text
 from bot.digest import days_between, status_label
 from bot.i18n import Translator
+from bot.keywords import Concept, shown
 from bot.roles import Role
 from bot.text import chunks
 from handlers.common import argument_text, edit_pressed, reply_lines, split_fields
@@ -121,7 +122,7 @@ async def set_field(update: Update, context: DabylContext) -> None:
     assert message is not None
     assert actor is not None
     name, field, value = split_fields(argument_text(message), 3)
-    fields = ", ".join(EDITABLE)
+    fields = ", ".join(shown(Concept.FIELD, field, _.language) for field in EDITABLE)
     usage = _(
         "Format: /set <name>; <field>; <value>\nFields: {fields}\n"
         "Example: /set Saule Bekova; facility; SIZO-1, Almaty",

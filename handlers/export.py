@@ -9,6 +9,7 @@ from telegram.ext import BaseHandler, CommandHandler
 
 from bot.context import DabylContext
 from bot.dates import DateError, parse_date
+from bot.keywords import Concept, keyword
 from handlers.common import argument_text, split_fields
 from handlers.hearings import date_problem
 
@@ -19,7 +20,7 @@ async def export(update: Update, context: DabylContext) -> None:
     assert message is not None
     assert actor is not None
     fields = [f for f in split_fields(argument_text(message), 3) if f]
-    reporters = bool(fields) and fields[-1].lower() == "with reporters"
+    reporters = bool(fields) and keyword(Concept.REPORTERS, fields[-1]) == "with reporters"
     if reporters:
         fields.pop()
     if len(fields) not in (0, 2):

@@ -8,6 +8,7 @@ from telegram.ext import BaseHandler, CommandHandler
 from bot.context import DabylContext
 from bot.following import FollowStatus
 from bot.i18n import Translator
+from bot.keywords import Concept, keyword
 from handlers.common import argument_text
 
 
@@ -80,8 +81,8 @@ async def alerts(update: Update, context: DabylContext) -> None:
     message, actor, _ = update.effective_message, context.actor, context.tr
     assert message is not None
     assert actor is not None
-    mode = argument_text(message).lower()
-    if not await context.services.following.set_mode(actor, mode):
+    mode = keyword(Concept.ALERTS, argument_text(message))
+    if mode is None or not await context.services.following.set_mode(actor, mode):
         await message.reply_text(
             _("Format: /alerts all or /alerts followed\nExample: /alerts followed")
         )

@@ -8,10 +8,12 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot.context import DabylContext
 from bot.guide import GUIDES, guide_path, render_guide
+from bot.keywords import Concept, keyword
 from handlers.common import argument_text
 
 PREFIX = "guide:"
-ALIASES = {"detained": "detained", "me": "detained", "friend": "friend_detained"}
+# The guide each /guide keyword (bot.keywords, any language) opens.
+GUIDE_OF = {"detained": "detained", "friend": "friend_detained"}
 
 
 async def send_guide(update: Update, context: DabylContext, name: str) -> None:
@@ -30,7 +32,7 @@ async def guide(update: Update, context: DabylContext) -> None:
     """/guide [detained|friend]"""
     message, _ = update.effective_message, context.tr
     assert message is not None
-    choice = ALIASES.get(argument_text(message).lower())
+    choice = GUIDE_OF.get(keyword(Concept.GUIDE, argument_text(message)) or "")
     if choice is not None:
         await send_guide(update, context, choice)
         return

@@ -6,6 +6,7 @@ from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler
 
 from bot.context import DabylContext
+from bot.keywords import Concept, keyword
 from bot.roles import Role
 from handlers.common import argument_text
 from handlers.menu import role_name
@@ -15,7 +16,7 @@ async def invite(update: Update, context: DabylContext) -> None:
     """Create an invite and reply with its link and code."""
     message, actor, _ = update.effective_message, context.actor, context.tr
     assert message is not None and actor is not None
-    role = Role.parse(argument_text(message))
+    role = Role.parse(keyword(Concept.ROLE, argument_text(message)) or "")
     if role not in (Role.MEMBER, Role.COORDINATOR):
         await message.reply_text(
             _("Format: /invite member or /invite coordinator\nExample: /invite member")
