@@ -126,6 +126,7 @@ async def test_an_unknown_keyword_gets_the_usage_line_in_the_readers_language(
     ]:
         await ruslan.send(command)
         assert (await ruslan.expect_reply()).text == _(usage)
+    assert _("Format: /digest on or /digest off\nExample: /digest on").endswith("/digest вкл")
     user = await services_of(bot).users.get(ruslan.id)
     assert user is not None and user.alert_mode == "all" and not user.digest
     assert telegram.schema_errors == []

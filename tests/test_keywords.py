@@ -8,7 +8,7 @@ import pytest
 
 from bot.casefile import EDITABLE
 from bot.dates import normalize
-from bot.i18n import LANGUAGES
+from bot.i18n import LANGUAGES, translator
 from bot.keywords import Concept, canonicals, keyword, shown, table
 
 # (concept, typed, canonical): for each concept, each language's Cyrillic and Latin-typed form.
@@ -201,3 +201,20 @@ def test_every_word_shown_in_a_usage_line_is_accepted() -> None:
         for canonical in canonicals(concept):
             for language in LANGUAGES:
                 assert keyword(concept, shown(concept, canonical, language)) == canonical
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_help_lines_show_the_words_the_table_accepts(language: str) -> None:
+    _ = translator(language)
+    usages = [
+        ("on|off", Concept.SWITCH),
+        ("all|followed", Concept.ALERTS),
+        ("member|coordinator", Concept.ROLE),
+        ("[detained|friend]", Concept.GUIDE),
+        ("[confirm]", Concept.CONFIRM),
+    ]
+    for usage, concept in usages:
+        words = "|".join(shown(concept, canonical, language) for canonical in canonicals(concept))
+        assert _(usage).strip("[]") == words, (language, usage)
+    reporters = shown(Concept.REPORTERS, "with reporters", language)
+    assert _("[<from>; <to>][; with reporters]").endswith(f"; {reporters}]")
