@@ -122,7 +122,7 @@ async def set_field(update: Update, context: DabylContext) -> None:
     assert message is not None
     assert actor is not None
     name, field, value = split_fields(argument_text(message), 3)
-    fields = ", ".join(shown(Concept.FIELD, field, _.language) for field in EDITABLE)
+    fields = ", ".join(shown(Concept.FIELD, key, _.language) for key in EDITABLE)
     usage = _(
         "Format: /set <name>; <field>; <value>\nFields: {fields}\n"
         "Example: /set Saule Bekova; facility; SIZO-1, Almaty",
