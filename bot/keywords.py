@@ -158,8 +158,10 @@ _TABLES: dict[Concept, dict[str, Words]] = {
         ),
         "address": Words(
             en=("address", "address for letters"),
-            ru=("адрес", "адрес для писем", "adres"),
-            kk=("мекенжай", "хат мекенжайы", "mekenzhai", "mekenzhay", "mekenjai", "adres"),
+            # Shown first: "for letters", so nobody enters a family's home address, which
+            # subscribers see.
+            ru=("адрес для писем", "адрес", "adres"),
+            kk=("хат мекенжайы", "мекенжай", "mekenzhai", "mekenzhay", "mekenjai", "adres"),
         ),
         "birthday": Words(
             en=("birthday",),
@@ -175,14 +177,15 @@ _TABLES: dict[Concept, dict[str, Words]] = {
             kk=("адвокат", "қорғаушы", "advokat", "korgaushy"),
         ),
         "notes": Words(
-            en=("notes", "note"),
-            ru=("примечания", "примечание", "заметки", "primechaniya", "primechanie", "zametki"),
+            # Public notes: not «заметки», which reads like private jottings.
+            en=("notes",),
+            ru=("примечания", "примечание", "primechaniya", "primechanie"),
             kk=("ескертпе", "ескертпелер", "eskertpe", "eskertpeler"),
         ),
         "internal": Words(
             en=("internal", "internal notes"),
-            ru=("внутренние", "внутренние примечания", "vnutrennie"),
-            kk=("ішкі", "ішкі ескертпе", "ishki", "ishki eskertpe"),
+            ru=("внутренние примечания", "внутренние", "vnutrennie"),
+            kk=("ішкі ескертпе", "ішкі", "ishki", "ishki eskertpe"),
         ),
         "health": Words(
             en=("health",),
@@ -191,15 +194,37 @@ _TABLES: dict[Concept, dict[str, Words]] = {
         ),
     },
     Concept.VISIBILITY: {
+        # Health details: who may see them. Only unmistakable words: a bare Kazakh «ашық»
+        # ("open") is refused, because the private label itself reads «...мүшелеріне ғана».
         "public": Words(
-            en=("public",),
-            ru=("открыто", "всем", "публично", "otkryto", "vsem", "publichno"),
-            kk=("ашық", "баршаға", "жария", "ashyk", "barshaga", "zhariya", "zharia"),
+            en=("public", "everyone"),
+            ru=("открыто", "видно всем", "всем", "публично", "otkryto", "vsem", "publichno"),
+            kk=("жария", "баршаға", "баршаға ашық", "zhariya", "zharia", "barshaga"),
         ),
         "private": Words(
             en=("private", "members only"),
-            ru=("скрыто", "закрыто", "участникам", "skryto", "zakryto", "uchastnikam"),
-            kk=("жабық", "жасырын", "мүшелерге", "zhabyk", "zhasyryn", "mushelerge"),
+            ru=(
+                "скрыто",
+                "закрыто",
+                "участникам",
+                "только участникам",
+                "только участникам сети",
+                "видны только участникам сети",
+                "skryto",
+                "zakryto",
+                "uchastnikam",
+            ),
+            kk=(
+                "жабық",
+                "жасырын",
+                "мүшелерге",
+                "тек мүшелерге",
+                "тек желі мүшелеріне",
+                "тек желі мүшелері көреді",
+                "zhabyk",
+                "zhasyryn",
+                "mushelerge",
+            ),
         ),
     },
     Concept.CONFIRM: {

@@ -14,7 +14,7 @@ from bot.context import DabylContext
 from bot.court_text import hearing_state_label, sentence_event_text
 from bot.digest import days_between, status_label
 from bot.i18n import Translator
-from bot.keywords import Concept, shown
+from bot.keywords import Concept, keyword, shown
 from bot.roles import Role
 from bot.text import chunks
 from handlers.common import argument_text, edit_pressed, reply_lines, split_fields
@@ -135,18 +135,40 @@ async def set_field(update: Update, context: DabylContext) -> None:
     if person is None:
         return
     result = await context.services.casefiles.set_field(actor, person, field, value)
+    if keyword(Concept.FIELD, field) == "health":
+        await message.reply_text(_health_reply(_, result, person.name, value))
+        return
     replies = {
         SetStatus.DONE: _("Saved: {field} of {name}.", field=field.lower(), name=person.name),
         SetStatus.UNKNOWN_FIELD: _(
             "There is no field {field}. Fields: {fields}", field=field[:50], fields=fields
         ),
         SetStatus.BAD_VALUE: _(
-            "That value does not fit {field}. Example: /set {name}; health; public",
+            "That value does not fit {field}. Example: /set {name}; facility; SIZO-1, Almaty",
             field=field,
             name=person.name,
         ),
     }
     await message.reply_text(replies[result])
+
+
+def _health_reply(_: Translator, result: SetStatus, name: str, value: str) -> str:
+    """Who may now see someone's health details; or both choices, the private one first, so
+    that copying an example never makes them public by mistake."""
+    if result == SetStatus.DONE:
+        public = keyword(Concept.VISIBILITY, value) == "public"
+        who = _("public") if public else _("members only")
+        return _("Health details of {name}: {who}.", name=name, who=who)
+    private, public = (shown(Concept.VISIBILITY, key, _.language) for key in ("private", "public"))
+    health = shown(Concept.FIELD, "health", _.language)
+    return _(
+        "Health details are either {private} (members only) or {public} (everyone).\n"
+        "/set {name}; {health}; {private}\n/set {name}; {health}; {public}",
+        name=name,
+        health=health,
+        private=private,
+        public=public,
+    )
 
 
 async def status(update: Update, context: DabylContext) -> None:

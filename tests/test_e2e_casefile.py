@@ -53,7 +53,7 @@ async def test_status_shows_each_reader_what_their_role_may_see(
     assert "Advocate" not in (await message_containing(asel, "Case file: Saule Bekova")).text
 
     await daniyar.send("/set Saule Bekova; health; public")
-    await message_containing(daniyar, "Saved: health")
+    await message_containing(daniyar, "Health details of Saule Bekova: public.")
     await asel.send("/status Saule Bekova")
     published = (await message_containing(asel, "Status: Saule Bekova")).text
     assert "Weight: 55.5 kg" in published
@@ -158,7 +158,7 @@ async def test_health_alerts_reach_members_only_until_published(
     assert not any("Saule" in (m.text or "") for m in asel.messages)
 
     await daniyar.send("/set Saule Bekova; health; public")
-    await message_containing(daniyar, "Saved: health")
+    await message_containing(daniyar, "Health details of Saule Bekova: public.")
     clock.advance(timedelta(hours=7))
     await daniyar.send("/health Saule Bekova; day 4 of hunger strike")
     assert "day 4" in (await message_containing(asel, "Health update: Saule Bekova")).text

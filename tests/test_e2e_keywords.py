@@ -103,12 +103,22 @@ async def test_set_reads_a_field_and_a_visibility_typed_in_russian_or_kazakh(
     await ruslan.send("/set Saule Bekova; город; Алматы")
     saved = _("Saved: {field} of {name}.", field="город", name="Saule Bekova")
     await message_containing(ruslan, saved)
-    await ruslan.send("/set Saule Bekova; денсаулық; ашық")
-    saved = _("Saved: {field} of {name}.", field="денсаулық", name="Saule Bekova")
+    await ruslan.send("/set Saule Bekova; денсаулық; жария")
+    saved = _("Health details of {name}: {who}.", name="Saule Bekova", who=_("public"))
     await message_containing(ruslan, saved)
     people = await services_of(bot).casefiles.find("Saule Bekova", Role.ADMIN)
     assert people.person is not None
     assert people.person.city == "Алматы" and people.person.health_public
+    # Back to private in words from the card itself; an unclear word changes nothing and
+    # shows both choices, the private one first.
+    await ruslan.send("/set Saule Bekova; здоровье; только участникам сети")
+    saved = _("Health details of {name}: {who}.", name="Saule Bekova", who=_("members only"))
+    await message_containing(ruslan, saved)
+    await ruslan.send("/set Saule Bekova; денсаулық; ашық")
+    refused = await message_containing(ruslan, "/set Saule Bekova; здоровье; скрыто")
+    assert refused.text.index("скрыто") < refused.text.index("открыто")
+    people = await services_of(bot).casefiles.find("Saule Bekova", Role.ADMIN)
+    assert people.person is not None and not people.person.health_public
 
 
 async def test_an_unknown_keyword_gets_the_usage_line_in_the_readers_language(

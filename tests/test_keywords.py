@@ -94,7 +94,7 @@ SAME_MEANING = [
     (Concept.FIELD, "advokat", "lawyer"),
     (Concept.FIELD, "қорғаушы", "lawyer"),
     (Concept.FIELD, "примечания", "notes"),
-    (Concept.FIELD, "zametki", "notes"),
+    (Concept.FIELD, "primechaniya", "notes"),
     (Concept.FIELD, "ескертпе", "notes"),
     (Concept.FIELD, "eskertpe", "notes"),
     (Concept.FIELD, "внутренние", "internal"),
@@ -108,8 +108,10 @@ SAME_MEANING = [
     (Concept.VISIBILITY, "public", "public"),
     (Concept.VISIBILITY, "открыто", "public"),
     (Concept.VISIBILITY, "otkryto", "public"),
-    (Concept.VISIBILITY, "ашық", "public"),
-    (Concept.VISIBILITY, "ashyq", "public"),
+    (Concept.VISIBILITY, "жария", "public"),
+    (Concept.VISIBILITY, "баршаға ашық", "public"),
+    (Concept.VISIBILITY, "только участникам сети", "private"),
+    (Concept.VISIBILITY, "тек желі мүшелеріне", "private"),
     (Concept.VISIBILITY, "private", "private"),
     (Concept.VISIBILITY, "скрыто", "private"),
     (Concept.VISIBILITY, "skryto", "private"),
@@ -218,3 +220,18 @@ def test_the_help_lines_show_the_words_the_table_accepts(language: str) -> None:
         assert _(usage).strip("[]") == words, (language, usage)
     reporters = shown(Concept.REPORTERS, "with reporters", language)
     assert _("[<from>; <to>][; with reporters]").endswith(f"; {reporters}]")
+
+
+@pytest.mark.parametrize("text", ["ашық", "ashyq", "ашық емес", "не открыто", "не всем", "open"])
+def test_unclear_health_visibility_words_are_refused(text: str) -> None:
+    """«ашық» ("open") alone could be read off the private label: it must not publish health
+    details; a negation must not either."""
+    assert keyword(Concept.VISIBILITY, text) is None
+
+
+def test_the_address_and_notes_subscribers_see_are_named_as_such() -> None:
+    """Subscribers see the address and the notes: the Russian and Kazakh field lists say "for
+    letters", and «заметки» (private jottings, to a reader) does not write public notes."""
+    assert shown(Concept.FIELD, "address", "ru") == "адрес для писем"
+    assert shown(Concept.FIELD, "address", "kk") == "хат мекенжайы"
+    assert keyword(Concept.FIELD, "заметки") is None
