@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import re
+
 from bot.app import DabylApplication
 from bot.guide import guide_path, render_guide
 from bot.i18n import translator
 from bot.roles import Role
 from fakebotapi import FakeBotAPI
 from fakebotapi.people import FakeUser
+from tests.conftest import ADMIN_ID
 from tests.scenario import message_containing, services_of
+
+INVITE_CODE = re.compile(r"\?start=([A-Za-z0-9_-]{16,64})")
 
 
 async def speaking(
@@ -140,3 +145,42 @@ async def test_an_unknown_keyword_gets_the_usage_line_in_the_readers_language(
     user = await services_of(bot).users.get(ruslan.id)
     assert user is not None and user.alert_mode == "all" and not user.digest
     assert telegram.schema_errors == []
+
+
+async def test_risky_keywords_in_russian_and_kazakh_do_only_what_they_say(
+    telegram: FakeBotAPI, bot: DabylApplication
+) -> None:
+    """Reporters stay admin-only whatever the language, a negation exports nothing extra, a
+    coordinator invite is one, and /panic never takes a bare yes (review of the keywords)."""
+    services = services_of(bot)
+    ruslan = await speaking(telegram, bot, 6308, "Ruslan", "ru", Role.COORDINATOR)
+    aruzhan = await speaking(telegram, bot, ADMIN_ID, "Aruzhan", "kk")
+    _ru, _kk = translator("ru"), translator("kk")
+    await ruslan.send("/detained Saule Bekova; Abay square")
+    await message_containing(ruslan, "#1")
+
+    await ruslan.send("/export с авторами")
+    await message_containing(ruslan, _ru("Only admins may export who reported what."))
+    actions = [entry.action for entry in await services.audit.recent()]
+    assert "denied:/export reporters" in actions
+    await ruslan.send("/export без авторов")
+    usage = await ruslan.expect_reply()
+    assert "/export" in (usage.text or "") and usage.file is None
+
+    await aruzhan.send("/invite үйлестіруші")
+    invite = await message_containing(aruzhan, "start=")
+    code = INVITE_CODE.search(invite.text or "")
+    assert code is not None
+    newcomer = telegram.user(6309, "Bolat", language_code="kk")
+    await newcomer.send(f"/start {code.group(1)}")
+    await newcomer.expect_reply()
+    joined = await services.users.get(newcomer.id)
+    assert joined is not None and joined.role is Role.COORDINATOR
+
+    for bare_yes in ("да", "иә", "yes"):
+        await aruzhan.send("/panic")
+        await aruzhan.expect_reply()
+        await aruzhan.send(f"/panic {bare_yes}")
+        reply = await aruzhan.expect_reply()
+        assert "/panic" in (reply.text or "")
+    assert await services.users.get(ruslan.id) is not None  # nothing was wiped
