@@ -140,8 +140,10 @@ _TABLES: dict[Concept, dict[str, Words]] = {
                 *("s avtorami", "avtory", "s reporterami"),
             ),
             kk=(
-                *("хабарлаушылармен", "хабарлаушылар"),
+                # Other Kazakh texts call the reporter «жіберуші» too: both are read.
+                *("хабарлаушылармен", "хабарлаушылар", "жіберушілермен", "жіберушілер"),
                 *("khabarlaushylarmen", "habarlaushylarmen", "khabarlaushylar", "habarlaushylar"),
+                *("zhiberushilermen", "zhiberushiler"),
             ),
         ),
     },
