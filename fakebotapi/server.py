@@ -369,6 +369,10 @@ class FakeBotAPI:
             self.stats.status_counts[error.code] += 1
             self.state.error_log.append(f"{method or name}: {error.code} {error.description}")
             return web.json_response(error.payload(), status=error.code)
+        except ConnectionResetError:
+            # The client went away mid-request (a bot shutting down while its long poll was
+            # being read): nobody is left to answer, and it is not a fake-server bug.
+            return web.Response(status=499, text="client closed request")
         except Exception as exc:  # a bug in the fake server itself: fail the test loudly
             self.schema_errors.append(f"fake server bug in {name}: {exc!r}")
             raise
