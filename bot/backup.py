@@ -45,7 +45,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 from bot.settings import Settings
-from storage.database import migration_files
+from storage.database import database_files, migration_files
 
 MAGIC = b"DABYLBAK"
 FORMAT_VERSION = 1
@@ -258,9 +258,8 @@ def _temporary_next_to(path: Path, purpose: str) -> Iterator[Path]:
     try:
         yield temporary
     finally:
-        temporary.unlink(missing_ok=True)
-        for suffix in ("-journal", "-wal", "-shm"):
-            Path(f"{temporary}{suffix}").unlink(missing_ok=True)
+        for file in database_files(temporary):
+            file.unlink(missing_ok=True)
 
 
 def _sync(path: Path) -> None:

@@ -47,6 +47,7 @@ from bot.settings import Settings
 from fakebotapi import FakeBotAPI, FakeUser, SentMessage
 from fakebotapi.webchat import Channel, Person, Place, WebChat
 from storage.checkins import Checkin
+from storage.database import database_files
 
 logger = logging.getLogger("bot.practice")
 
@@ -253,8 +254,8 @@ def is_practice_database(path: Path) -> bool:
 
 def remove_database(path: Path) -> None:
     """Delete the practice database and its journal files: every run starts empty."""
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    for file in database_files(path):
+        file.unlink(missing_ok=True)
 
 
 # -- the practice world -----------------------------------------------------------------------

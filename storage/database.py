@@ -21,6 +21,16 @@ Params = Sequence[object] | Mapping[str, object]  # "?" marks, or ":name" placeh
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
 
+# The database file and the ones SQLite keeps beside it.
+SUFFIXES = ("", "-wal", "-shm", "-journal")
+
+
+def database_files(path: Path) -> list[Path]:
+    """The database at ``path`` and its ``-wal``, ``-shm`` and ``-journal`` files (whether or
+    not they exist)."""
+    return [path.with_name(path.name + suffix) for suffix in SUFFIXES]
+
+
 def migration_files() -> list[tuple[int, str, str]]:
     """Return the schema migrations as ``(version, name, sql)``, in order.
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from storage.database import Database
+from storage.database import Database, database_files
 
 _CHUNK = 1 << 20
-SUFFIXES = ("", "-wal", "-shm", "-journal")  # the database and SQLite's files beside it
 
 
 async def erase_and_close(db: Database) -> None:
@@ -39,8 +38,7 @@ def shred(path: Path) -> list[Path]:
         The files that were deleted.
     """
     removed = []
-    for suffix in SUFFIXES:
-        file = path.with_name(path.name + suffix)
+    for file in database_files(path):
         if not file.exists():
             continue
         size = file.stat().st_size
