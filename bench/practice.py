@@ -37,7 +37,7 @@ from bench.common import Figure, percentile, report  # noqa: E402
 from bot.practice import ADMIN, COORDINATOR, MEMBER, PEOPLE, PracticeWorld  # noqa: E402
 from fakebotapi import FakeUser  # noqa: E402
 from fakebotapi.webchat import WEB_DIR  # noqa: E402
-from tests.test_practice_browser import CHROMIUM, CHROMIUM_ARGS, PHONE  # noqa: E402
+from tests.headless import CHROMIUM, CHROMIUM_ARGS, PHONE  # noqa: E402
 
 ROUNDS = 20
 # Three pages stand for three phones, each in someone's hand: none is a background tab whose

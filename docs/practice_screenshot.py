@@ -19,7 +19,7 @@ sys.path.insert(0, str(ROOT))
 from playwright.async_api import async_playwright, expect  # noqa: E402
 
 from bot.practice import PEOPLE, PracticeWorld  # noqa: E402
-from tests.test_practice_browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from tests.headless import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 OUTPUT = ROOT / "docs" / "practice-mode.png"
 SUBSCRIBER = next(p for p in PEOPLE if p.caption == "Subscriber" and p.language == "en")

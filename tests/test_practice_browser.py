@@ -1,69 +1,30 @@
 """Practice mode in a real browser (issue 9's acceptance test).
 
-Playwright drives Debian's chromium (``/usr/bin/chromium``, which ``.ci/run`` installs): it
-cannot download a browser of its own here. The practice world (fake Telegram, the real bot,
-the web chat) runs in the test's event loop on free loopback ports; the browser only sees the
-page, as a trainee would. Screenshots go to ``test-output/<test name>/``.
+Playwright drives Debian's chromium (tests/headless.py). The practice world (fake Telegram,
+the real bot, the web chat) runs in the test's event loop on free loopback ports; the browser
+only sees the page, as a trainee would. Screenshots go to ``test-output/<test name>/``.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
-import os
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Browser, Locator, Page, async_playwright, expect
+from playwright.async_api import Browser, Locator, Page, expect
 
 from bot.practice import ALERT_CHANNEL, COORDINATOR, MEMBER, PEOPLE, PLACES, PracticeWorld
+from tests import headless
+from tests.headless import PHONE
 
-ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = Path("/usr/bin/chromium")
-# As the environment notes say: without the background-networking switches Chromium keeps
-# trying to reach Google's hosts, which this closed network refuses.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-PHONE = {"width": 390, "height": 844}
+# Debian's chromium, a browser on it, and test-output/<test name>/ (tests/headless.py).
+chromium, browser, output_dir = headless.chromium, headless.browser, headless.output_dir
+
 SUBSCRIBER = next(p for p in PEOPLE if p.caption == "Subscriber" and p.language == "en")
 RUSSIAN_SUBSCRIBER = next(p for p in PEOPLE if p.caption == "Subscriber" and p.language == "ru")
-
-
-@pytest.fixture
-def output_dir(request: pytest.FixtureRequest) -> Path:
-    """``test-output/<test name>/``, where the screenshots are kept for people to look at."""
-    folder = ROOT / "test-output" / request.node.name
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-@pytest.fixture
-def chromium() -> Path:
-    """Debian's chromium: required on CI, where .ci/run installs it; locally a skip."""
-    if not CHROMIUM.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is missing: .ci/run installs Debian's chromium package")
-        pytest.skip(f"{CHROMIUM} is not installed (apt install chromium)")
-    return CHROMIUM
-
-
-@pytest.fixture
-async def browser(chromium: Path) -> AsyncIterator[Browser]:
-    async with async_playwright() as playwright:
-        chromium = await playwright.chromium.launch(
-            executable_path=str(chromium), headless=True, args=CHROMIUM_ARGS
-        )
-        yield chromium
-        await chromium.close()
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ from typing import Any
 
 import aiohttp
 import pytest
+from playwright.async_api import Browser, expect
 from telegram import (
     Bot,
     InlineKeyboardButton,
@@ -29,11 +30,14 @@ from telegram.constants import ParseMode
 
 from fakebotapi import FakeBotAPI, FakeChannel, FakeUser
 from fakebotapi.webchat import SAMPLE_PHOTO, WEB_DIR, Channel, Person, Place, WebChat
-from tests import fake_server
+from tests import fake_server, headless
 from tests.bot_api_schema import bot_api_schema
+from tests.headless import SMALL_PHONE
 
 # The fake server and a plain PTB Bot on it (tests/fake_server.py).
 server, bot = fake_server.server, fake_server.bot
+# Debian's chromium, a browser on it, and test-output/<test name>/ (tests/headless.py).
+chromium, browser, output_dir = headless.chromium, headless.browser, headless.output_dir
 
 AIGERIM = 7001
 DANIYAR = 7002
@@ -658,18 +662,6 @@ async def test_a_busy_port_raises_and_leaves_nothing_open(
 
 
 # -- in a browser -------------------------------------------------------------------------------
-CHROMIUM = Path("/usr/bin/chromium")
-# The switches tests/test_practice_browser.py explains (no calls home from a closed network).
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-SMALL_PHONE = {"width": 360, "height": 740}
 # With Aigerim, practice's seven people (bot/practice.py PEOPLE); the channel makes eight tabs.
 SIX_MORE = [
     ("Daniyar", "Coordinator"),
@@ -681,97 +673,71 @@ SIX_MORE = [
 ]
 
 
-@pytest.fixture
-def chromium() -> Path:
-    """Debian's chromium (tests/test_practice_browser.py says where it comes from)."""
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is not installed (apt install chromium)")
-    return CHROMIUM
-
-
-@pytest.fixture
-def output_dir() -> Path:
-    """``test-output/webchat-alert-channel/``: screenshots for people to look at."""
-    folder = Path(__file__).resolve().parents[1] / "test-output" / "webchat-alert-channel"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
 async def test_alert_channel_tab_is_read_only_and_eight_tabs_fit_a_small_phone(
     server: FakeBotAPI,
     bot: Bot,
     aigerim: FakeUser,
     alerts: FakeChannel,
-    chromium: Path,
+    browser: Browser,
     output_dir: Path,
 ) -> None:
     """Seven people and the alert channel on a 360 px screen: every tab on it, none scrolls;
     the channel shows the bot's posts with a note instead of the composer."""
-    from playwright.async_api import async_playwright, expect
-
     people = [Person(aigerim, "Admin")]
     people += [Person(server.user(7100 + i, name), role) for i, (name, role) in enumerate(SIX_MORE)]
     chat = WebChat(server, people, channels=[Channel(alerts, "Alerts")])
     await chat.start(port=0)
-    output = output_dir
     try:
-        async with async_playwright() as playwright:
-            browser = await playwright.chromium.launch(
-                executable_path=str(chromium), headless=True, args=CHROMIUM_ARGS
-            )
-            context = await browser.new_context(viewport=SMALL_PHONE, device_scale_factor=2)
-            page = await context.new_page()
-            errors: list[str] = []
-            page.on("pageerror", lambda error: errors.append(str(error)))
-            await page.goto(chat.url)
-            await expect(page.locator("#status")).to_have_attribute("data-state", "open")
+        context = await browser.new_context(viewport=SMALL_PHONE, device_scale_factor=2)
+        page = await context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        await page.goto(chat.url)
+        await expect(page.locator("#status")).to_have_attribute("data-state", "open")
 
-            tabs = page.locator("[role=tab]")
-            await expect(tabs).to_have_count(8)
-            channel_tab = page.locator(f'[role=tab][data-person="{ALERTS}"]')
-            await expect(tabs.last).to_have_attribute("data-kind", "channel")
-            await expect(channel_tab).to_have_accessible_name("Alerts: Almaty alerts")
-            await expect(channel_tab.locator(".role")).to_have_text("channel")
-            keyboard = InlineKeyboardMarkup(
-                [
-                    [InlineKeyboardButton("I can help", callback_data="alert:help:1")],
-                    [InlineKeyboardButton("Guide", url="https://example.org/guide")],
-                ]
-            )
-            await bot.send_message(
-                ALERTS,
-                "<b>Detained:</b> Nurlan Bekov\nWhere: Astana Square, Almaty",
-                parse_mode=ParseMode.HTML,
-                reply_markup=keyboard,
-            )
-            await expect(channel_tab.locator(".badge")).to_have_text("1")
-            width = await page.evaluate("document.documentElement.scrollWidth")
-            assert width <= SMALL_PHONE["width"]
-            for box in [await tabs.nth(i).bounding_box() for i in range(8)]:
-                assert box is not None and box["x"] >= 0
-                assert box["x"] + box["width"] <= SMALL_PHONE["width"]
-            await expect(page.locator("#compose")).to_be_visible()
-            await page.screenshot(path=output / "person-tab.png")
+        tabs = page.locator("[role=tab]")
+        await expect(tabs).to_have_count(8)
+        channel_tab = page.locator(f'[role=tab][data-person="{ALERTS}"]')
+        await expect(tabs.last).to_have_attribute("data-kind", "channel")
+        await expect(channel_tab).to_have_accessible_name("Alerts: Almaty alerts")
+        await expect(channel_tab.locator(".role")).to_have_text("channel")
+        keyboard = InlineKeyboardMarkup(
+            [
+                [InlineKeyboardButton("I can help", callback_data="alert:help:1")],
+                [InlineKeyboardButton("Guide", url="https://example.org/guide")],
+            ]
+        )
+        await bot.send_message(
+            ALERTS,
+            "<b>Detained:</b> Nurlan Bekov\nWhere: Astana Square, Almaty",
+            parse_mode=ParseMode.HTML,
+            reply_markup=keyboard,
+        )
+        await expect(channel_tab.locator(".badge")).to_have_text("1")
+        width = await page.evaluate("document.documentElement.scrollWidth")
+        assert width <= SMALL_PHONE["width"]
+        for box in [await tabs.nth(i).bounding_box() for i in range(8)]:
+            assert box is not None and box["x"] >= 0
+            assert box["x"] + box["width"] <= SMALL_PHONE["width"]
+        await expect(page.locator("#compose")).to_be_visible()
+        await page.screenshot(path=output_dir / "person-tab.png")
 
-            await channel_tab.click()
-            await expect(channel_tab).to_have_attribute("aria-selected", "true")
-            post = page.locator("#chat .msg.bot.post", has_text="Nurlan Bekov")
-            await expect(post.locator(".practice-mark")).to_have_text("PRACTICE")
-            await expect(post.locator(".author")).to_have_text("Almaty alerts")
-            await expect(post.locator("button.inline-button")).to_be_disabled()
-            await expect(post.locator("a.inline-button.external")).to_be_visible()
-            await expect(page.locator("#compose")).to_be_hidden()
-            await expect(page.locator("#read-only")).to_have_text(
-                "Channel: only the bot posts here."
-            )
-            await page.screenshot(path=output / "alert-channel-tab.png")
+        await channel_tab.click()
+        await expect(channel_tab).to_have_attribute("aria-selected", "true")
+        post = page.locator("#chat .msg.bot.post", has_text="Nurlan Bekov")
+        await expect(post.locator(".practice-mark")).to_have_text("PRACTICE")
+        await expect(post.locator(".author")).to_have_text("Almaty alerts")
+        await expect(post.locator("button.inline-button")).to_be_disabled()
+        await expect(post.locator("a.inline-button.external")).to_be_visible()
+        await expect(page.locator("#compose")).to_be_hidden()
+        await expect(page.locator("#read-only")).to_have_text("Channel: only the bot posts here.")
+        await page.screenshot(path=output_dir / "alert-channel-tab.png")
 
-            await tabs.first.click()  # back to a person: the composer returns
-            await expect(page.locator("#compose")).to_be_visible()
-            await expect(page.locator("#read-only")).to_be_hidden()
-            await context.close()
-            await browser.close()
-            assert errors == []
+        await tabs.first.click()  # back to a person: the composer returns
+        await expect(page.locator("#compose")).to_be_visible()
+        await expect(page.locator("#read-only")).to_be_hidden()
+        await context.close()
+        assert errors == []
     finally:
         await chat.stop()
     assert server.pending_updates == []  # the channel tab sent nothing
