@@ -209,16 +209,34 @@ def _bare_env(**extra: str) -> dict[str, str]:
     return {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHONPATH": str(ROOT), **extra}
 
 
-def test_dabyl_practice_runs_serves_the_page_and_stops_on_sigterm(tmp_path: Path) -> None:
-    port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot", "practice", "--port", str(port)],
-        cwd=tmp_path,
+def _dabyl(*args: str, cwd: Path | None = None, **env: str) -> subprocess.CompletedProcess[str]:
+    """``python -m bot <args>`` to its end, in a bare environment plus ``env``."""
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=cwd,
+        env=_bare_env(**env),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def _start_dabyl(*args: str, cwd: Path) -> subprocess.Popen[str]:
+    """``python -m bot <args>`` left running, its output piped, in a bare environment."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot", *args],
+        cwd=cwd,
         env=_bare_env(),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
+
+
+def test_dabyl_practice_runs_serves_the_page_and_stops_on_sigterm(tmp_path: Path) -> None:
+    port = _free_port()
+    process = _start_dabyl("practice", "--port", str(port), cwd=tmp_path)
     try:
         assert process.stdout is not None
         banner = [process.stdout.readline() for _ in range(3)]  # waits until it is ready
@@ -240,14 +258,7 @@ def test_dabyl_practice_runs_serves_the_page_and_stops_on_sigterm(tmp_path: Path
 
 
 def test_ctrl_c_during_the_drill_stops_at_once(tmp_path: Path) -> None:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot", "practice", "--drill", "--port", str(_free_port())],
-        cwd=tmp_path,
-        env=_bare_env(),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    process = _start_dabyl("practice", "--drill", "--port", str(_free_port()), cwd=tmp_path)
     assert process.stderr is not None
     for line in process.stderr:  # wait until it is on its way, then press Ctrl-C
         if "Dabyl starting in PRACTICE mode" in line:
@@ -264,15 +275,7 @@ def test_a_busy_port_is_one_clear_line(tmp_path: Path) -> None:
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         port = busy.getsockname()[1]
-        result = subprocess.run(
-            [sys.executable, "-m", "bot", "practice", "--port", str(port)],
-            cwd=tmp_path,
-            env=_bare_env(),
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
+        result = _dabyl("practice", "--port", str(port), cwd=tmp_path)
     assert result.returncode == 2
     assert f"port {port} on 127.0.0.1 is in use; try: dabyl practice --port {port + 1}" in (
         result.stderr
@@ -282,14 +285,7 @@ def test_a_busy_port_is_one_clear_line(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("argument", ["--port=70000", "--port=eighty"])
 def test_a_bad_port_shows_the_format(argument: str) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "practice", argument],
-        env=_bare_env(),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    result = _dabyl("practice", argument)
     assert result.returncode == 2
     assert "expected a port number from 1 to 65535 (or 0: any free port), like 8081" in (
         result.stderr
@@ -308,15 +304,7 @@ def test_the_real_bot_never_falls_into_practice_mode(
     tmp_path: Path, env: dict[str, str], error: str
 ) -> None:
     """No token, an unreadable token file or a mistyped token: an error, never a practice bot."""
-    result = subprocess.run(
-        [sys.executable, "-m", "bot"],
-        cwd=tmp_path,
-        env=_bare_env(**env),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    result = _dabyl(cwd=tmp_path, **env)
     assert result.returncode == 2
     assert error in result.stderr
     assert "PRACTICE" not in result.stderr + result.stdout
@@ -324,17 +312,10 @@ def test_the_real_bot_never_falls_into_practice_mode(
 
 
 def test_the_real_bot_refuses_the_practice_database(tmp_path: Path) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "bot"],
+    result = _dabyl(
         cwd=tmp_path,
-        env=_bare_env(
-            BOT_TOKEN="123456789:AAHfiqksKZ8WmR2zSjiQ7_v4TMAKdiHm9T0",
-            DATABASE_PATH="data/practice.sqlite3",
-        ),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
+        BOT_TOKEN="123456789:AAHfiqksKZ8WmR2zSjiQ7_v4TMAKdiHm9T0",
+        DATABASE_PATH="data/practice.sqlite3",
     )
     assert result.returncode == 2
     assert "DATABASE_PATH: data/practice.sqlite3 is practice mode's database" in result.stderr
