@@ -30,6 +30,7 @@ from bot.people import Status
 from bot.practice import ADMIN, COORDINATOR, MEMBER, PEOPLE, PracticeWorld
 from bot.roles import Role
 from bot.settings import Settings
+from fakebotapi import webchat
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -95,6 +96,12 @@ def test_banner_says_practice_where_to_look_and_how_to_run_for_real() -> None:
     assert "BOT_TOKEN" in text and "config.example.env" in text
     assert "Drill: two detained" in text
     assert "Drill" not in practice.banner("http://x", database)
+
+
+def test_the_page_words_practice_translates_are_the_web_chats_own() -> None:
+    """bot/practice.py marks the page's words for translation (fakebotapi cannot use the bot's
+    catalogs): the same keys and English words, so none is left untranslated by a slip."""
+    assert practice.PAGE_TEXTS == webchat.PAGE_TEXTS
 
 
 def test_the_practice_people_are_an_admin_a_coordinator_two_members_three_subscribers() -> None:
