@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import FIRST_ID, TOKEN, Figure, ServerOptions, ServerProcess, report
-from bot.app import DabylApplication, build_application
+from bot.app import DabylApplication, build_application, polling
 from bot.audience import Audience
 from bot.clock import SystemClock
 from bot.context import SERVICES_KEY
@@ -108,21 +108,8 @@ async def started(settings: Settings) -> AsyncIterator[tuple[DabylApplication, f
     it took from ``build_application`` to polling with ``post_init`` done."""
     began = time.perf_counter()
     application = build_application(settings, SystemClock())
-    await application.initialize()
-    assert application.post_init is not None
-    await application.post_init(application)
-    await application.start()
-    assert application.updater is not None
-    await application.updater.start_polling(poll_interval=0, timeout=1)
-    took = time.perf_counter() - began
-    try:
-        yield application, took
-    finally:
-        await application.updater.stop()
-        await application.stop()
-        await application.shutdown()
-        assert application.post_shutdown is not None
-        await application.post_shutdown(application)
+    async with polling(application, poll_timeout=1):
+        yield application, time.perf_counter() - began
 
 
 async def insert_subscribers(db: Database, count: int) -> None:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from typing import Any
 
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
@@ -162,6 +163,32 @@ def build_application(
     application.add_handlers(fallback.handlers(), group=FEATURE_GROUP)
     application.add_error_handler(errors.on_error)
     return application
+
+
+@asynccontextmanager
+async def polling(application: DabylApplication, *, poll_timeout: int) -> AsyncIterator[None]:
+    """Run ``application`` with long polling inside an event loop someone else owns.
+
+    ``run_polling`` does the same steps but owns the loop and the signal handlers; the tests,
+    the benchmarks and practice mode own theirs. On the way out it stops whatever got started,
+    in ``run_polling``'s order, even when starting failed half-way.
+    """
+    await application.initialize()
+    try:
+        assert application.post_init is not None
+        await application.post_init(application)
+        await application.start()
+        assert application.updater is not None
+        await application.updater.start_polling(poll_interval=0, timeout=poll_timeout)
+        yield
+    finally:
+        if application.updater is not None and application.updater.running:
+            await application.updater.stop()
+        if application.running:
+            await application.stop()
+        await application.shutdown()
+        assert application.post_shutdown is not None
+        await application.post_shutdown(application)
 
 
 def _file_url(api_url: str) -> str:

@@ -36,7 +36,7 @@ from zoneinfo import ZoneInfo
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource
 
 from bot.accounts import Sender
-from bot.app import DabylApplication, build_application
+from bot.app import DabylApplication, build_application, polling
 from bot.context import SERVICES_KEY
 from bot.i18n import LANGUAGES, N_, SOURCE_LANGUAGE, translator
 from bot.logs import configure_logging
@@ -301,6 +301,7 @@ class PracticeWorld:
         self.page_url = ""
         self.stopped = asyncio.Event()
         self._lock: TextIO | None = None
+        self._running = contextlib.AsyncExitStack()
 
     @property
     def services(self) -> Services:
@@ -333,28 +334,15 @@ class PracticeWorld:
             self.telegram.base_url, self.token, self.database, self.language
         )
         self.application = build_application(settings, stop=lambda _app: self.stopped.set())
-        await self.application.initialize()
-        assert self.application.post_init is not None
-        await self.application.post_init(self.application)
-        await self._give_roles()
-        await self.application.start()
-        assert self.application.updater is not None
-        await self.application.updater.start_polling(poll_interval=0, timeout=10)
+        await self._running.enter_async_context(polling(self.application, poll_timeout=10))
+        await self._give_roles()  # before anyone writes: nobody has yet
         logger.info("Practice: fake Telegram on %s, web chat on %s", api, self.page_url)
         return self.page_url
 
     async def stop(self) -> None:
         """Stop the page, the bot and the fake Telegram (what was started, in reverse)."""
         await self.webchat.stop()
-        application = self.application
-        if application is not None:
-            if application.updater is not None and application.updater.running:
-                await application.updater.stop()
-            if application.running:
-                await application.stop()
-            await application.shutdown()
-            if application.post_shutdown is not None and SERVICES_KEY in application.bot_data:
-                await application.post_shutdown(application)
+        await self._running.aclose()  # the bot, if it got started
         await self.telegram.stop()
         if self._lock is not None:
             self._lock.close()  # releases the lock

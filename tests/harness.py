@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
-from bot.app import DabylApplication, build_application
+from bot.app import DabylApplication, build_application, polling
 from bot.clock import Clock
 from bot.settings import Settings
 
@@ -24,17 +24,5 @@ async def running_bot(
     default, ``stop_running``, would stop pytest's event loop.
     """
     application = build_application(settings, clock, stop=stop)
-    await application.initialize()
-    assert application.post_init is not None
-    await application.post_init(application)
-    await application.start()
-    assert application.updater is not None
-    await application.updater.start_polling(poll_interval=0, timeout=1)
-    try:
+    async with polling(application, poll_timeout=1):
         yield application
-    finally:
-        await application.updater.stop()
-        await application.stop()
-        await application.shutdown()
-        assert application.post_shutdown is not None
-        await application.post_shutdown(application)
